@@ -1,0 +1,22 @@
+namespace WebhookFunctions.Engine.Delivery;
+
+public enum AttemptOutcome
+{
+    Delivered,
+    Failed,
+    DeadLettered,
+    Skipped,
+}
+
+/// <summary>One POST to one subscription (or a skip), as written to the delivery log.</summary>
+public sealed record DeliveryAttempt(
+    string EventId,
+    string SubscriptionId,
+    int Attempt,
+    DateTimeOffset At,
+    long DurationMs,
+    AttemptOutcome Outcome,
+    int? StatusCode,
+    string? Error,
+    string? ResponseBody,
+    DateTimeOffset? NextAttemptAt);

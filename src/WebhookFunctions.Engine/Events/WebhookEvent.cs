@@ -1,0 +1,11 @@
+namespace WebhookFunctions.Engine.Events;
+
+/// <summary>An event as accepted by publish. <see cref="Data"/> is the raw UTF-8 JSON of the event's data.</summary>
+public sealed record WebhookEvent(
+    string Id,
+    string Type,
+    DateTimeOffset Timestamp,
+    string? Subject,
+    string? Source,
+    ReadOnlyMemory<byte> Data,
+    string? TraceParent);

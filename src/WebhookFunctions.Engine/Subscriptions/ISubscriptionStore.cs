@@ -1,0 +1,26 @@
+using WebhookFunctions.Engine.Common;
+
+namespace WebhookFunctions.Engine.Subscriptions;
+
+/// <summary>Port: subscriptions with optimistic concurrency.</summary>
+public interface ISubscriptionStore
+{
+    /// <summary>Inserts a new subscription and returns it with its ETag.</summary>
+    Task<Subscription> AddAsync(Subscription subscription, CancellationToken cancellationToken);
+
+    Task<Subscription?> GetAsync(string subscriptionId, CancellationToken cancellationToken);
+
+    /// <exception cref="InvalidContinuationTokenException">The token did not come from this listing.</exception>
+    Task<Page<Subscription>> ListAsync(int limit, string? continuationToken, CancellationToken cancellationToken);
+
+    /// <summary>Every subscription, for fan-out (callers cache it).</summary>
+    Task<IReadOnlyList<Subscription>> ListAllAsync(CancellationToken cancellationToken);
+
+    /// <summary>Replaces the subscription if its stored ETag is still <paramref name="ifMatch"/>; returns it with the new ETag.</summary>
+    /// <exception cref="ETagMismatchException">The stored ETag differs.</exception>
+    /// <exception cref="KeyNotFoundException">The subscription no longer exists.</exception>
+    Task<Subscription> ReplaceAsync(Subscription subscription, string ifMatch, CancellationToken cancellationToken);
+
+    /// <summary>Deletes; false when there was nothing to delete.</summary>
+    Task<bool> DeleteAsync(string subscriptionId, CancellationToken cancellationToken);
+}

@@ -14,7 +14,7 @@ public static class EventEnvelope
     // The body is never embedded in HTML, so non-ASCII text is written as itself rather than as \u escapes.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <exception cref="ArgumentException">The event's data is not valid JSON.</exception>
+    /// <exception cref="System.Text.Json.JsonException">The event's data is not valid JSON.</exception>
     public static byte[] Serialize(WebhookEvent webhookEvent)
     {
         ArgumentNullException.ThrowIfNull(webhookEvent);

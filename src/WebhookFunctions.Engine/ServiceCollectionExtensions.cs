@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Delivery.Egress;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.FanOut;
 using WebhookFunctions.Engine.Health;
@@ -20,9 +21,12 @@ public static class ServiceCollectionExtensions
             .Bind(configuration.GetSection(DeliveryOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<EgressOptions>()
+            .Bind(configuration.GetSection(EgressOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddWebhookHttpClient();
-        services.AddSingleton<WebhookSender>();
         services.AddSingleton<SubscriptionDirectory>();
         services.AddSingleton<PublishService>();
         services.AddSingleton<EventQueryService>();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Delivery.EndpointHealth;
 using WebhookFunctions.Engine.Delivery.Egress;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.FanOut;
@@ -25,7 +26,12 @@ public static class ServiceCollectionExtensions
             .Bind(configuration.GetSection(EgressOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<EndpointHealthOptions>()
+            .Bind(configuration.GetSection(EndpointHealthOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<EndpointHealthTracker>();
         services.AddWebhookHttpClient();
         services.AddSingleton<SubscriptionDirectory>();
         services.AddSingleton<PublishService>();

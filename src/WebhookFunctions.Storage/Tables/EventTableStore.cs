@@ -21,7 +21,7 @@ internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClie
         var entity = new TableEntity(webhookEvent.Id, RowKey)
         {
             ["Type"] = webhookEvent.Type,
-            ["Timestamp"] = webhookEvent.Timestamp,
+            ["EventTimestamp"] = webhookEvent.Timestamp, // "Timestamp" is the service's own last-modified property.
             ["Subject"] = webhookEvent.Subject,
             ["Source"] = webhookEvent.Source,
             ["TraceParent"] = webhookEvent.TraceParent,
@@ -72,7 +72,7 @@ internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClie
         return new WebhookEvent(
             entity.PartitionKey,
             entity.GetString("Type"),
-            entity.GetDateTimeOffset("Timestamp") ?? throw new InvalidDataException($"Stored event '{eventId}' has no Timestamp."),
+            entity.GetDateTimeOffset("EventTimestamp") ?? throw new InvalidDataException($"Stored event '{eventId}' has no EventTimestamp."),
             entity.GetString("Subject"),
             entity.GetString("Source"),
             data,

@@ -19,6 +19,7 @@ internal static class SubscriptionEntityMapper
         ["Secrets"] = TableJson.Serialize(subscription.Secrets.Select(StoredSecret.From).ToList()),
         ["CreatedAt"] = subscription.CreatedAt,
         ["UpdatedAt"] = subscription.UpdatedAt,
+        ["FailingSince"] = subscription.FailingSince,
     };
 
     public static Subscription ToSubscription(TableEntity entity) => new()
@@ -33,6 +34,7 @@ internal static class SubscriptionEntityMapper
         Secrets = TableJson.Deserialize<List<StoredSecret>>(entity.GetString("Secrets"), "Secrets").Select(s => s.ToSecret()).ToList(),
         CreatedAt = entity.GetDateTimeOffset("CreatedAt") ?? throw new InvalidDataException("A stored subscription has no CreatedAt."),
         UpdatedAt = entity.GetDateTimeOffset("UpdatedAt") ?? throw new InvalidDataException("A stored subscription has no UpdatedAt."),
+        FailingSince = entity.GetDateTimeOffset("FailingSince"),
         ETag = entity.ETag.ToString(),
     };
 }

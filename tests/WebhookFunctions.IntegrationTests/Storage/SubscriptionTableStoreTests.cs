@@ -42,6 +42,7 @@ public sealed class SubscriptionTableStoreTests(AzuriteFixture azurite) : IAsync
             read.Secrets);
         Assert.Equal(Now, read.CreatedAt);
         Assert.Equal(Now, read.UpdatedAt);
+        Assert.Null(read.FailingSince);
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public sealed class SubscriptionTableStoreTests(AzuriteFixture azurite) : IAsync
         var added = await store.AddAsync(NewSubscription("sub-1"), CancellationToken.None);
 
         var replaced = await store.ReplaceAsync(
-            added with { Status = SubscriptionStatus.Disabled, DisabledReason = DisabledReason.Manual, UpdatedAt = Now.AddMinutes(1) },
+            added with { Status = SubscriptionStatus.Disabled, DisabledReason = DisabledReason.Manual, UpdatedAt = Now.AddMinutes(1), FailingSince = Now.AddDays(-1) },
             added.ETag!,
             CancellationToken.None);
 
@@ -58,6 +59,7 @@ public sealed class SubscriptionTableStoreTests(AzuriteFixture azurite) : IAsync
         Assert.NotEqual(added.ETag, replaced.ETag);
         Assert.Equal(replaced.ETag, read!.ETag);
         Assert.Equal(SubscriptionStatus.Disabled, read.Status);
+        Assert.Equal(Now.AddDays(-1), read.FailingSince);
         Assert.Equal(DisabledReason.Manual, read.DisabledReason);
     }
 

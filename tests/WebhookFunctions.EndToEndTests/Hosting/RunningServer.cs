@@ -1,0 +1,69 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using WebhookFunctions.SelfHosted;
+using WebhookFunctions.Storage.Development;
+
+namespace WebhookFunctions.EndToEndTests.Hosting;
+
+/// <summary>
+/// The real self-hosted server, in-process on a free port, against an Azurite of its own on free ports, with a
+/// unique storage name prefix and a non-Development environment (API keys enforced).
+/// </summary>
+public sealed class RunningServer : IAsyncDisposable
+{
+    public const string ApiKey = "end-to-end-test-key";
+
+    private readonly AzuriteLauncher azurite;
+    private readonly WebApplication app;
+
+    private RunningServer(AzuriteLauncher azurite, WebApplication app)
+    {
+        this.azurite = azurite;
+        this.app = app;
+        var baseAddress = new Uri(app.Urls.Single());
+        Client = new HttpClient { BaseAddress = baseAddress };
+        Client.DefaultRequestHeaders.Add("x-functions-key", ApiKey);
+        Client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        Anonymous = new HttpClient { BaseAddress = baseAddress };
+    }
+
+    /// <summary>Sends the API key on every request.</summary>
+    public HttpClient Client { get; }
+
+    /// <summary>Sends no key.</summary>
+    public HttpClient Anonymous { get; }
+
+    public IServiceProvider Services => app.Services;
+
+    public static async Task<RunningServer> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var azurite = await AzuriteLauncher.StartOnFreePortsAsync(NullLogger.Instance, CancellationToken.None);
+        var all = new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:NamePrefix"] = $"e{Guid.NewGuid():N}"[..16],
+            ["Api:Keys:0"] = ApiKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        var app = SelfHostedServer.Build(["--environment", "EndToEnd"], builder => builder.Configuration.AddInMemoryCollection(all));
+        await app.StartAsync();
+        return new RunningServer(azurite, app);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        Anonymous.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+        await azurite.DisposeAsync();
+    }
+}

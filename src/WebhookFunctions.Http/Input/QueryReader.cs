@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace WebhookFunctions.Http.Input;
+
+/// <summary>Reads the query parameters of a listing, recording every malformed one.</summary>
+internal sealed class QueryReader(IQueryCollection query)
+{
+    public const int MinLimit = 1;
+    public const int MaxLimit = 200;
+
+    public FieldErrors Errors { get; } = new();
+
+    /// <summary>The page size, or null for the default (50).</summary>
+    public int? Limit()
+    {
+        var text = Single("limit");
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit)
+            && limit is >= MinLimit and <= MaxLimit)
+        {
+            return limit;
+        }
+
+        Errors.Add("limit", $"limit must be a whole number from {MinLimit} to {MaxLimit}.");
+        return null;
+    }
+
+    public string? ContinuationToken() => Single("continuationToken");
+
+    public DateTimeOffset? Time(string name) => Errors.Time(name, Single(name));
+
+    public string? Text(string name) => Single(name);
+
+    private string? Single(string name)
+    {
+        if (!query.TryGetValue(name, out StringValues values) || StringValues.IsNullOrEmpty(values))
+        {
+            return null;
+        }
+
+        if (values.Count > 1)
+        {
+            Errors.Add(name, $"{name} is given more than once.");
+            return null;
+        }
+
+        return values[0];
+    }
+}

@@ -1,10 +1,36 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.FanOut;
+using WebhookFunctions.Engine.Health;
+using WebhookFunctions.Engine.Publishing;
+using WebhookFunctions.Engine.Subscriptions;
 
 namespace WebhookFunctions.Engine;
 
 public static class ServiceCollectionExtensions
 {
     /// <summary>Registers the engine's services and options; hosts add the storage and transport adapters of its ports.</summary>
-    public static IServiceCollection AddWebhookEngine(this IServiceCollection services, IConfiguration configuration) => throw new NotImplementedException();
+    public static IServiceCollection AddWebhookEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DeliveryOptions>()
+            .Bind(configuration.GetSection(DeliveryOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddWebhookHttpClient();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<SubscriptionDirectory>();
+        services.AddSingleton<PublishService>();
+        services.AddSingleton<EventQueryService>();
+        services.AddSingleton<FanOutService>();
+        services.AddSingleton<DeliveryProcessor>();
+        services.AddSingleton<SubscriptionService>();
+        services.AddSingleton<DeadLetterService>();
+        services.AddSingleton<HealthService>();
+        return services;
+    }
 }

@@ -1,7 +1,192 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WebhookFunctions.Engine.Common;
+using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.Queueing;
+using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Engine.Telemetry;
+
 namespace WebhookFunctions.Engine.Delivery;
 
-/// <summary>A delivery job's life: load, sign, send, classify, decide, record, settle.</summary>
-public sealed class DeliveryProcessor
+/// <summary>
+/// A delivery job's life: load the event → for each subscription: load it → sign → send → classify → decide
+/// (done / retry at T / dead-letter with a reason) → record every attempt → settle the message once.
+/// Retries are durably scheduled before the message is settled: a crash in between may duplicate, never lose.
+/// </summary>
+public sealed class DeliveryProcessor(
+    IEventStore events,
+    SubscriptionDirectory subscriptions,
+    ISubscriptionStore subscriptionStore,
+    WebhookSender sender,
+    IDeliveryQueue deliveryQueue,
+    IDeliveryLog deliveryLog,
+    IOptions<DeliveryOptions> options,
+    TimeProvider timeProvider,
+    ILogger<DeliveryProcessor> logger)
 {
-    public Task ProcessAsync(DeliveryJob job, IDeliverySettlement settlement, CancellationToken cancellationToken) => throw new NotImplementedException();
+    /// <summary>How many subscriptions of one batched job are sent to at once.</summary>
+    private const int ParallelTargetsPerJob = 8;
+
+    public async Task ProcessAsync(DeliveryJob job, IDeliverySettlement settlement, CancellationToken cancellationToken)
+    {
+        var webhookEvent = await events.GetAsync(job.EventId, cancellationToken);
+        if (webhookEvent is null)
+        {
+            logger.LogError("Event {EventId} of a delivery job is not in the event store; the job is dropped", job.EventId);
+            var now = timeProvider.GetUtcNow();
+            await deliveryLog.AppendAsync(job.SubscriptionIds.Select(id => Skipped(job, id, now, "eventNotFound")).ToList(), cancellationToken);
+            await settlement.CompleteAsync(cancellationToken);
+            return;
+        }
+
+        var body = EventEnvelope.Serialize(webhookEvent);
+        var attempts = new ConcurrentBag<DeliveryAttempt>();
+        await Parallel.ForEachAsync(
+            job.SubscriptionIds,
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelTargetsPerJob, CancellationToken = cancellationToken },
+            async (subscriptionId, token) => attempts.Add(await DeliverToAsync(job, subscriptionId, webhookEvent, body, settlement, token)));
+
+        await deliveryLog.AppendAsync(attempts.ToList(), cancellationToken);
+        await settlement.CompleteAsync(cancellationToken);
+    }
+
+    private async Task<DeliveryAttempt> DeliverToAsync(
+        DeliveryJob job, string subscriptionId, WebhookEvent webhookEvent, byte[] body, IDeliverySettlement settlement, CancellationToken cancellationToken)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["EventId"] = job.EventId, ["SubscriptionId"] = subscriptionId, ["Attempt"] = job.Attempt });
+        var now = timeProvider.GetUtcNow();
+        var subscription = await subscriptions.FindAsync(subscriptionId, cancellationToken);
+        if (subscription is null)
+        {
+            logger.LogInformation("Subscription deleted; delivery skipped");
+            return Record(Skipped(job, subscriptionId, now, "subscriptionDeleted"));
+        }
+
+        var firstAttemptAt = job.FirstAttemptAt ?? now;
+        if (subscription.Status == SubscriptionStatus.Disabled)
+        {
+            await settlement.DeadLetterAsync(
+                DeadLetterOf(job, subscriptionId, DeadLetterReason.SubscriptionDisabled, $"The subscription is disabled ({subscription.DisabledReason}); replay after enabling it.", firstAttemptAt, now, attempts: job.Attempt - 1),
+                cancellationToken);
+            logger.LogInformation("Subscription disabled; delivery skipped and parked as a dead letter");
+            return Record(Skipped(job, subscriptionId, now, "subscriptionDisabled"));
+        }
+
+        using var activity = WebhookTelemetry.Start("deliver", ActivityKind.Client, job.TraceParent);
+        activity?.SetTag("webhook.event.id", job.EventId);
+        activity?.SetTag("webhook.subscription.id", subscriptionId);
+        activity?.SetTag("webhook.attempt", job.Attempt);
+
+        var request = new WebhookRequest(subscription.Url, body, WebhookHeaders.For(webhookEvent, subscription, body, now, activity?.Id ?? job.TraceParent));
+        var result = await sender.SendAsync(request, cancellationToken);
+        var classification = OutcomeClassifier.Classify(result);
+        activity?.SetTag("http.response.status_code", result.StatusCode);
+        activity?.SetTag("webhook.outcome", classification.Kind.ToString());
+        WebhookTelemetry.AttemptDuration.Record(result.Duration.TotalMilliseconds);
+
+        switch (classification.Kind)
+        {
+            case OutcomeKind.Delivered:
+                logger.LogInformation("Delivered with status {StatusCode}", result.StatusCode);
+                return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.Delivered, nextAttemptAt: null));
+
+            case OutcomeKind.Retry:
+                var settings = options.Value;
+                var next = RetrySchedule.NextAttemptAt(settings.RetrySchedule.ToList(), settings.Jitter, job.Attempt, timeProvider.GetUtcNow(), result.RetryAfter, Random.Shared);
+                if (next is { } dueAt)
+                {
+                    var retry = job with
+                    {
+                        SubscriptionIds = [subscriptionId],
+                        Attempt = job.Attempt + 1,
+                        DueAt = dueAt,
+                        FirstAttemptAt = firstAttemptAt,
+                        LastStatusCode = result.StatusCode,
+                        LastError = result.Error,
+                    };
+                    await deliveryQueue.ScheduleAsync(retry, dueAt, cancellationToken);
+                    logger.LogWarning("Attempt failed ({Failure}); next attempt at {NextAttemptAt}", Describe(result), dueAt);
+                    return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.Failed, dueAt));
+                }
+
+                await settlement.DeadLetterAsync(
+                    DeadLetterOf(job, subscriptionId, DeadLetterReason.MaxAttemptsExceeded, $"Gave up after {job.Attempt} attempts; the last ended with {Describe(result)}.", firstAttemptAt, now, job.Attempt, result),
+                    cancellationToken);
+                logger.LogWarning("Attempt failed ({Failure}); attempts used up, dead-lettered", Describe(result));
+                return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.DeadLettered, nextAttemptAt: null));
+
+            default:
+                var reason = classification.Reason ?? DeadLetterReason.MaxAttemptsExceeded;
+                if (classification.DisablesSubscription)
+                {
+                    await DisableAsync(subscriptionId, DisabledReason.EndpointGone, cancellationToken);
+                }
+
+                await settlement.DeadLetterAsync(
+                    DeadLetterOf(job, subscriptionId, reason, TerminalDescription(reason, result), firstAttemptAt, now, job.Attempt, result),
+                    cancellationToken);
+                logger.LogWarning("Attempt ended terminally ({Failure}); dead-lettered as {Reason}", Describe(result), reason);
+                return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.DeadLettered, nextAttemptAt: null));
+        }
+    }
+
+    private async Task DisableAsync(string subscriptionId, DisabledReason reason, CancellationToken cancellationToken)
+    {
+        for (var tries = 0; tries < 3; tries++)
+        {
+            var current = await subscriptionStore.GetAsync(subscriptionId, cancellationToken);
+            if (current is null || current.Status == SubscriptionStatus.Disabled)
+            {
+                return;
+            }
+
+            try
+            {
+                await subscriptionStore.ReplaceAsync(
+                    current with { Status = SubscriptionStatus.Disabled, DisabledReason = reason, UpdatedAt = timeProvider.GetUtcNow() }, current.ETag!, cancellationToken);
+                subscriptions.Invalidate();
+                logger.LogWarning("Subscription {SubscriptionId} disabled: {DisabledReason}", subscriptionId, reason);
+                return;
+            }
+            catch (ETagMismatchException)
+            {
+                // Changed meanwhile (e.g. a PATCH): read it again and re-decide.
+            }
+            catch (KeyNotFoundException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static DeliveryAttempt Record(DeliveryAttempt attempt)
+    {
+        WebhookTelemetry.Attempts.Add(1, new KeyValuePair<string, object?>("outcome", attempt.Outcome.ToString()));
+        return attempt;
+    }
+
+    private static DeliveryAttempt Skipped(DeliveryJob job, string subscriptionId, DateTimeOffset now, string why) =>
+        new(job.EventId, subscriptionId, job.Attempt, now, 0, AttemptOutcome.Skipped, null, why, null, null);
+
+    private static DeliveryAttempt AttemptOf(DeliveryJob job, string subscriptionId, DateTimeOffset at, SendResult result, AttemptOutcome outcome, DateTimeOffset? nextAttemptAt) =>
+        new(job.EventId, subscriptionId, job.Attempt, at, (long)result.Duration.TotalMilliseconds, outcome, result.StatusCode, result.Error, result.ResponseBody, nextAttemptAt);
+
+    private static DeadLetter DeadLetterOf(
+        DeliveryJob job, string subscriptionId, DeadLetterReason reason, string description, DateTimeOffset firstAttemptAt, DateTimeOffset lastAttemptAt, int attempts, SendResult? result = null) =>
+        new(job.EventId, subscriptionId, job.EventType, reason, description, attempts, firstAttemptAt, lastAttemptAt,
+            result?.StatusCode ?? job.LastStatusCode, result?.Error ?? job.LastError, job.TraceParent);
+
+    private static string Describe(SendResult result) =>
+        result.StatusCode is { } status ? $"HTTP {status}" : result.Error ?? "no response";
+
+    private static string TerminalDescription(DeadLetterReason reason, SendResult result) => reason switch
+    {
+        DeadLetterReason.EndpointGone => "The endpoint answered 410 Gone; the subscription was disabled (endpointGone).",
+        DeadLetterReason.PayloadRejected => "The endpoint answered 413 Payload Too Large; retrying the same body cannot succeed.",
+        DeadLetterReason.DestinationBlocked => $"The egress guard refused the destination address ({result.Error}).",
+        _ => $"Terminal failure: {Describe(result)}.",
+    };
 }

@@ -4,9 +4,21 @@ using WebhookFunctions.Engine.Delivery;
 namespace WebhookFunctions.Engine.Events;
 
 /// <summary>Reads accepted events and their delivery attempts.</summary>
-public sealed class EventQueryService
+public sealed class EventQueryService(IEventStore events, IDeliveryLog deliveryLog)
 {
-    public Task<Result<WebhookEvent>> GetAsync(string eventId, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task<Result<WebhookEvent>> GetAsync(string eventId, CancellationToken cancellationToken)
+    {
+        var webhookEvent = await events.GetAsync(eventId, cancellationToken);
+        return webhookEvent is null ? OperationError.NotFound($"Event '{eventId}'") : Result<WebhookEvent>.Success(webhookEvent);
+    }
 
-    public Task<Result<IReadOnlyList<DeliveryAttempt>>> ListDeliveriesAsync(string eventId, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task<Result<IReadOnlyList<DeliveryAttempt>>> ListDeliveriesAsync(string eventId, CancellationToken cancellationToken)
+    {
+        if (await events.GetAsync(eventId, cancellationToken) is null)
+        {
+            return OperationError.NotFound($"Event '{eventId}'");
+        }
+
+        return Result<IReadOnlyList<DeliveryAttempt>>.Success(await deliveryLog.ListForEventAsync(eventId, cancellationToken));
+    }
 }

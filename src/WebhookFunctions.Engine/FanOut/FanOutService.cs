@@ -1,9 +1,45 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Queueing;
+using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Engine.Telemetry;
 
 namespace WebhookFunctions.Engine.FanOut;
 
-/// <summary>Turns one event notice into delivery jobs for every matching enabled subscription.</summary>
-public sealed class FanOutService
+/// <summary>
+/// Turns one event notice into delivery jobs for every matching enabled subscription: batches of
+/// <see cref="DeliveryOptions.FanOutBatchSize"/> subscription ids per job, all sent before the notice is settled.
+/// A notice fanned out twice (redelivery after a crash) delivers twice; receivers dedupe on webhook-id.
+/// </summary>
+public sealed class FanOutService(
+    SubscriptionDirectory subscriptions,
+    IDeliveryQueue deliveryQueue,
+    IOptions<DeliveryOptions> options,
+    ILogger<FanOutService> logger)
 {
-    public Task FanOutAsync(EventNotice notice, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task FanOutAsync(EventNotice notice, CancellationToken cancellationToken)
+    {
+        using var activity = WebhookTelemetry.Start("fanout", ActivityKind.Consumer, notice.TraceParent);
+        activity?.SetTag("webhook.event.id", notice.EventId);
+
+        var matching = await subscriptions.MatchingAsync(notice.EventType, cancellationToken);
+        if (matching.Count == 0)
+        {
+            logger.LogInformation("Event {EventId} of type {EventType} matched no subscription", notice.EventId, notice.EventType);
+            return;
+        }
+
+        var traceParent = activity?.Id ?? notice.TraceParent;
+        var jobs = matching
+            .Select(s => s.Id)
+            .Chunk(options.Value.FanOutBatchSize)
+            .Select(ids => new DeliveryJob(notice.EventId, notice.EventType, ids, Attempt: 1, traceParent))
+            .ToList();
+
+        await deliveryQueue.SendAsync(jobs, cancellationToken);
+        WebhookTelemetry.JobsFannedOut.Add(matching.Count);
+        logger.LogInformation("Event {EventId} fanned out to {SubscriptionCount} subscriptions in {JobCount} jobs", notice.EventId, matching.Count, jobs.Count);
+    }
 }

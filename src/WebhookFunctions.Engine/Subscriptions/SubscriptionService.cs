@@ -1,26 +1,219 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Publishing;
+using WebhookFunctions.Engine.Queueing;
 
 namespace WebhookFunctions.Engine.Subscriptions;
 
 /// <summary>Manages subscriptions: create, read, list, patch, delete, rotate the secret, send a test event.</summary>
-public sealed class SubscriptionService
+public sealed class SubscriptionService(
+    ISubscriptionStore store,
+    SubscriptionDirectory directory,
+    IDeliveryLog deliveryLog,
+    IEventStore events,
+    IDeliveryQueue deliveryQueue,
+    IOptions<DeliveryOptions> options,
+    TimeProvider timeProvider,
+    ILogger<SubscriptionService> logger)
 {
-    public Task<Result<CreatedSubscription>> CreateAsync(SubscriptionInput input, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public const string TestEventType = "webhook.test";
 
-    public Task<Result<Subscription>> GetAsync(string subscriptionId, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task<Result<CreatedSubscription>> CreateAsync(SubscriptionInput input, CancellationToken cancellationToken)
+    {
+        var errors = SubscriptionRules.Validate(input, options.Value.AllowHttpUrls);
+        if (errors.Count > 0)
+        {
+            return OperationError.Invalid(errors);
+        }
 
-    public Task<Result<Page<Subscription>>> ListAsync(int? limit, string? continuationToken, CancellationToken cancellationToken) => throw new NotImplementedException();
+        var now = timeProvider.GetUtcNow();
+        var secret = input.Secret ?? WebhookSigner.NewSecret();
+        var subscription = await store.AddAsync(
+            new Subscription
+            {
+                Id = Ids.NewSubscriptionId(),
+                Url = new Uri(input.Url!, UriKind.Absolute),
+                EventTypes = input.EventTypes!.ToList(),
+                Description = input.Description,
+                Headers = new Dictionary<string, string>(input.Headers ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase),
+                Secrets = [new SigningSecret(secret, ExpiresAt: null)],
+                CreatedAt = now,
+                UpdatedAt = now,
+            },
+            cancellationToken);
+        directory.Invalidate();
+        logger.LogInformation("Created subscription {SubscriptionId} for {EventTypes}", subscription.Id, subscription.EventTypes);
+        return Result<CreatedSubscription>.Success(new CreatedSubscription(subscription, secret));
+    }
+
+    public async Task<Result<Subscription>> GetAsync(string subscriptionId, CancellationToken cancellationToken)
+    {
+        var subscription = await store.GetAsync(subscriptionId, cancellationToken);
+        return subscription is null ? NotFound(subscriptionId) : Result<Subscription>.Success(subscription);
+    }
+
+    public async Task<Result<Page<Subscription>>> ListAsync(int? limit, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var pageSize = Paging.Resolve(limit);
+        if (!pageSize.Succeeded)
+        {
+            return pageSize.Error!;
+        }
+
+        try
+        {
+            return Result<Page<Subscription>>.Success(await store.ListAsync(pageSize.Value, continuationToken, cancellationToken));
+        }
+        catch (InvalidContinuationTokenException ex)
+        {
+            return OperationError.Invalid("continuationToken", ex.Message);
+        }
+    }
 
     /// <summary>Applies the patch if <paramref name="ifMatch"/> is the current ETag (a missing If-Match is a validation error).</summary>
-    public Task<Result<Subscription>> UpdateAsync(string subscriptionId, SubscriptionPatch patch, string? ifMatch, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task<Result<Subscription>> UpdateAsync(string subscriptionId, SubscriptionPatch patch, string? ifMatch, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(ifMatch))
+        {
+            return OperationError.Invalid("If-Match", "PATCH needs an If-Match header with the subscription's current ETag.");
+        }
 
-    public Task<Result<bool>> DeleteAsync(string subscriptionId, CancellationToken cancellationToken) => throw new NotImplementedException();
+        var errors = SubscriptionRules.Validate(patch, options.Value.AllowHttpUrls);
+        if (errors.Count > 0)
+        {
+            return OperationError.Invalid(errors);
+        }
 
-    public Task<Result<RotatedSecret>> RotateSecretAsync(string subscriptionId, CancellationToken cancellationToken) => throw new NotImplementedException();
+        var current = await store.GetAsync(subscriptionId, cancellationToken);
+        if (current is null)
+        {
+            return NotFound(subscriptionId);
+        }
 
-    public Task<Result<PublishReceipt>> SendTestAsync(string subscriptionId, CancellationToken cancellationToken) => throw new NotImplementedException();
+        var status = patch.Status switch
+        {
+            "enabled" => SubscriptionStatus.Enabled,
+            "disabled" => SubscriptionStatus.Disabled,
+            _ => current.Status,
+        };
+        var updated = current with
+        {
+            Url = patch.Url is null ? current.Url : new Uri(patch.Url, UriKind.Absolute),
+            EventTypes = patch.EventTypes?.ToList() ?? current.EventTypes,
+            Description = patch.Description ?? current.Description,
+            Headers = patch.Headers is null ? current.Headers : new Dictionary<string, string>(patch.Headers, StringComparer.OrdinalIgnoreCase),
+            Status = status,
+            DisabledReason = status == SubscriptionStatus.Enabled ? null
+                : patch.Status == "disabled" && current.Status == SubscriptionStatus.Enabled ? DisabledReason.Manual
+                : current.DisabledReason,
+            UpdatedAt = timeProvider.GetUtcNow(),
+        };
 
-    public Task<Result<Page<DeliveryAttempt>>> ListDeliveriesAsync(string subscriptionId, int? limit, string? continuationToken, CancellationToken cancellationToken) => throw new NotImplementedException();
+        try
+        {
+            var saved = await store.ReplaceAsync(updated, ifMatch, cancellationToken);
+            directory.Invalidate();
+            return Result<Subscription>.Success(saved);
+        }
+        catch (ETagMismatchException)
+        {
+            return OperationError.StaleETag();
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFound(subscriptionId);
+        }
+    }
+
+    public async Task<Result<bool>> DeleteAsync(string subscriptionId, CancellationToken cancellationToken)
+    {
+        if (!await store.DeleteAsync(subscriptionId, cancellationToken))
+        {
+            return OperationError.NotFound($"Subscription '{subscriptionId}'");
+        }
+
+        directory.Invalidate();
+        logger.LogInformation("Deleted subscription {SubscriptionId}", subscriptionId);
+        return Result<bool>.Success(true);
+    }
+
+    /// <summary>A new current secret; the previous one keeps signing beside it for <see cref="DeliveryOptions.SecretRotationOverlap"/>.</summary>
+    public async Task<Result<RotatedSecret>> RotateSecretAsync(string subscriptionId, CancellationToken cancellationToken)
+    {
+        for (var tries = 0; tries < 3; tries++)
+        {
+            var current = await store.GetAsync(subscriptionId, cancellationToken);
+            if (current is null)
+            {
+                return NotFound(subscriptionId);
+            }
+
+            var now = timeProvider.GetUtcNow();
+            var previousExpiresAt = now + options.Value.SecretRotationOverlap;
+            var secret = WebhookSigner.NewSecret();
+            var kept = current.ActiveSecrets(now).Select(s => s.ExpiresAt is null ? s with { ExpiresAt = previousExpiresAt } : s);
+            try
+            {
+                await store.ReplaceAsync(current with { Secrets = [new SigningSecret(secret, null), .. kept], UpdatedAt = now }, current.ETag!, cancellationToken);
+                directory.Invalidate();
+                logger.LogInformation("Rotated the signing secret of subscription {SubscriptionId}", subscriptionId);
+                return Result<RotatedSecret>.Success(new RotatedSecret(secret, previousExpiresAt));
+            }
+            catch (ETagMismatchException)
+            {
+                // Changed meanwhile: rotate on the fresh copy.
+            }
+            catch (KeyNotFoundException)
+            {
+                return NotFound(subscriptionId);
+            }
+        }
+
+        return OperationError.StaleETag();
+    }
+
+    /// <summary>Stores a webhook.test event and sends it to this subscription alone (no fan-out).</summary>
+    public async Task<Result<PublishReceipt>> SendTestAsync(string subscriptionId, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(subscriptionId, cancellationToken) is null)
+        {
+            return NotFound(subscriptionId);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var data = System.Text.Encoding.UTF8.GetBytes($$"""{"subscriptionId":"{{subscriptionId}}","message":"This is a test event."}""");
+        var testEvent = new WebhookEvent(Ids.NewEventId(), TestEventType, now, Subject: null, Source: null, data, System.Diagnostics.Activity.Current?.Id);
+        await events.TryAddAsync(testEvent, cancellationToken);
+        await deliveryQueue.SendAsync([new DeliveryJob(testEvent.Id, testEvent.Type, [subscriptionId], Attempt: 1, testEvent.TraceParent)], cancellationToken);
+        directory.Invalidate();
+        return Result<PublishReceipt>.Success(new PublishReceipt(testEvent.Id, testEvent.Type, testEvent.Timestamp, AlreadyAccepted: false));
+    }
+
+    public async Task<Result<Page<DeliveryAttempt>>> ListDeliveriesAsync(string subscriptionId, int? limit, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var pageSize = Paging.Resolve(limit);
+        if (!pageSize.Succeeded)
+        {
+            return pageSize.Error!;
+        }
+
+        if (await store.GetAsync(subscriptionId, cancellationToken) is null)
+        {
+            return NotFound(subscriptionId);
+        }
+
+        try
+        {
+            return Result<Page<DeliveryAttempt>>.Success(await deliveryLog.ListForSubscriptionAsync(subscriptionId, pageSize.Value, continuationToken, cancellationToken));
+        }
+        catch (InvalidContinuationTokenException ex)
+        {
+            return OperationError.Invalid("continuationToken", ex.Message);
+        }
+    }
+
+    private static OperationError NotFound(string subscriptionId) => OperationError.NotFound($"Subscription '{subscriptionId}'");
 }

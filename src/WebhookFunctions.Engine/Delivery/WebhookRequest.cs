@@ -1,0 +1,3 @@
+namespace WebhookFunctions.Engine.Delivery;
+
+public sealed record WebhookRequest(Uri Url, ReadOnlyMemory<byte> Body, IReadOnlyList<KeyValuePair<string, string>> Headers);

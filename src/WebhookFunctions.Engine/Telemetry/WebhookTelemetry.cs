@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace WebhookFunctions.Engine.Telemetry;
+
+/// <summary>The engine's traces and metrics; hosts subscribe with OpenTelemetry by <see cref="SourceName"/>.</summary>
+public static class WebhookTelemetry
+{
+    public const string SourceName = "WebhookFunctions";
+
+    public static readonly ActivitySource ActivitySource = new(SourceName);
+
+    private static readonly Meter Meter = new(SourceName);
+
+    public static readonly Counter<long> EventsPublished = Meter.CreateCounter<long>("webhooks.events.published", description: "Events accepted by publish.");
+
+    public static readonly Counter<long> JobsFannedOut = Meter.CreateCounter<long>("webhooks.fanout.deliveries", description: "Event-to-subscription deliveries created by fan-out.");
+
+    public static readonly Counter<long> Attempts = Meter.CreateCounter<long>("webhooks.delivery.attempts", description: "Delivery attempts by outcome.");
+
+    public static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram<double>("webhooks.delivery.duration", unit: "ms", description: "Duration of one POST to a receiver.");
+
+    /// <summary>Starts an activity continuing the W3C trace in <paramref name="traceParent"/> (a new trace when null or malformed).</summary>
+    public static Activity? Start(string name, ActivityKind kind, string? traceParent)
+    {
+        ActivityContext.TryParse(traceParent, null, out var parent);
+        return ActivitySource.StartActivity(name, kind, parent);
+    }
+}

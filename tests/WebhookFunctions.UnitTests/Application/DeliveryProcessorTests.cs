@@ -1,0 +1,205 @@
+using System.Net;
+using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.UnitTests.Fakes;
+
+namespace WebhookFunctions.UnitTests.Application;
+
+public sealed class DeliveryProcessorTests : IDisposable
+{
+    private readonly EngineHarness harness = new();
+
+    public void Dispose() => harness.Dispose();
+
+    [Fact]
+    public async Task A_2xx_is_logged_as_delivered_and_the_message_completed_once()
+    {
+        var subscription = await harness.SubscribeAsync("ok.test", "order.*");
+        var webhookEvent = await harness.StoreEventAsync();
+
+        await harness.ProcessAsync(new DeliveryJob(webhookEvent.Id, webhookEvent.Type, [subscription.Id], 1, null));
+
+        var attempt = Assert.Single(harness.Log.Attempts);
+        Assert.Equal(AttemptOutcome.Delivered, attempt.Outcome);
+        Assert.Equal(200, attempt.StatusCode);
+        Assert.Equal(1, harness.Transport.Completions);
+        Assert.Empty(harness.Transport.Scheduled);
+        Assert.Empty(harness.Transport.DeadLetters);
+    }
+
+    [Fact]
+    public async Task The_request_carries_the_envelope_and_standard_webhooks_headers()
+    {
+        var subscription = await harness.SubscribeAsync("ok.test", "order.*");
+        var webhookEvent = await harness.StoreEventAsync();
+
+        await harness.ProcessAsync(new DeliveryJob(webhookEvent.Id, webhookEvent.Type, [subscription.Id], 1, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+
+        var (request, body) = Assert.Single(harness.Receiver.Received);
+        Assert.Equal(webhookEvent.Id, request.Headers.GetValues("webhook-id").Single());
+        var timestamp = long.Parse(request.Headers.GetValues("webhook-timestamp").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(harness.Clock.GetUtcNow().ToUnixTimeSeconds(), timestamp);
+        var expected = WebhookSigner.Sign(subscription.Secrets[0].Value, webhookEvent.Id, timestamp, body);
+        Assert.Equal(expected, request.Headers.GetValues("webhook-signature").Single());
+        Assert.StartsWith("00-0af7651916cd43dd8448eb211c80319c-", request.Headers.GetValues("traceparent").Single(), StringComparison.Ordinal);
+        Assert.Equal(EventEnvelopeOf(webhookEvent), body);
+    }
+
+    [Fact]
+    public async Task A_500_schedules_the_next_attempt_for_that_subscription_before_completing()
+    {
+        var subscription = await harness.SubscribeAsync("fails.test", "order.*");
+        harness.Receiver.Answer("fails.test", HttpStatusCode.InternalServerError);
+        var webhookEvent = await harness.StoreEventAsync();
+
+        await harness.ProcessAsync(new DeliveryJob(webhookEvent.Id, webhookEvent.Type, [subscription.Id], 1, null));
+
+        var (retry, dueAt) = Assert.Single(harness.Transport.Scheduled);
+        Assert.Equal(2, retry.Attempt);
+        Assert.Equal([subscription.Id], retry.SubscriptionIds);
+        Assert.Equal(500, retry.LastStatusCode);
+        var delay = dueAt - harness.Clock.GetUtcNow();
+        Assert.InRange(delay, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6));
+        Assert.Equal(["schedule", "complete"], harness.Transport.Calls);
+        var attempt = Assert.Single(harness.Log.Attempts);
+        Assert.Equal(AttemptOutcome.Failed, attempt.Outcome);
+        Assert.Equal(dueAt, attempt.NextAttemptAt);
+    }
+
+    [Fact]
+    public async Task The_last_attempt_failing_dead_letters_with_max_attempts_exceeded()
+    {
+        var subscription = await harness.SubscribeAsync("fails.test", "order.*");
+        harness.Receiver.Answer("fails.test", HttpStatusCode.ServiceUnavailable);
+        var webhookEvent = await harness.StoreEventAsync();
+        var attempts = harness.Options.Value.RetrySchedule.Count;
+
+        await harness.ProcessAsync(new DeliveryJob(webhookEvent.Id, webhookEvent.Type, [subscription.Id], attempts, null, FirstAttemptAt: harness.Clock.GetUtcNow().AddDays(-3)));
+
+        var deadLetter = Assert.Single(harness.Transport.DeadLetters);
+        Assert.Equal(DeadLetterReason.MaxAttemptsExceeded, deadLetter.Reason);
+        Assert.Equal(attempts, deadLetter.Attempts);
+        Assert.Equal(503, deadLetter.LastStatusCode);
+        Assert.Equal(harness.Clock.GetUtcNow().AddDays(-3), deadLetter.FirstAttemptAt);
+        Assert.Empty(harness.Transport.Scheduled);
+        Assert.Equal(AttemptOutcome.DeadLettered, Assert.Single(harness.Log.Attempts).Outcome);
+        Assert.Equal(["deadLetter", "complete"], harness.Transport.Calls);
+    }
+
+    [Fact]
+    public async Task A_410_disables_the_subscription_and_dead_letters_as_endpoint_gone()
+    {
+        var subscription = await harness.SubscribeAsync("gone.test", "order.*");
+        harness.Receiver.Answer("gone.test", HttpStatusCode.Gone);
+        var webhookEvent = await harness.StoreEventAsync();
+
+        await harness.ProcessAsync(new DeliveryJob(webhookEvent.Id, webhookEvent.Type, [subscription.Id], 1, null));
+
+        Assert.Equal(DeadLetterReason.EndpointGone, Assert.Single(harness.Transport.DeadLetters).Reason);
+        var stored = await harness.Subscriptions.GetAsync(subscription.Id, CancellationToken.None);
+        Assert.Equal(SubscriptionStatus.Disabled, stored!.Status);
+        Assert.Equal(DisabledReason.EndpointGone, stored.DisabledReason);
+        Assert.Empty(harness.Transport.Scheduled);
+    }
+
+    [Fact]
+    public async Task A_413_dead_letters_as_payload_rejected_without_retry()
+    {
+        var subscription = await harness.SubscribeAsync("small.test", "order.*");
+        harness.Receiver.Answer("small.test", HttpStatusCode.RequestEntityTooLarge);
+        var webhookEvent = await harness.StoreEventAsync();
+
+        await harness.ProcessAsync(new DeliveryJob(webhookEvent.Id, webhookEvent.Type, [subscription.Id], 1, null));
+
+        Assert.Equal(DeadLetterReason.PayloadRejected, Assert.Single(harness.Transport.DeadLetters).Reason);
+        Assert.Empty(harness.Transport.Scheduled);
+    }
+
+    [Fact]
+    public async Task A_deleted_subscription_is_skipped_without_a_request()
+    {
+        var subscription = await harness.SubscribeAsync("ok.test", "order.*");
+        var webhookEvent = await harness.StoreEventAsync();
+        await harness.SubscriptionService.DeleteAsync(subscription.Id, CancellationToken.None);
+
+        await harness.ProcessAsync(new DeliveryJob(webhookEvent.Id, webhookEvent.Type, [subscription.Id], 1, null));
+
+        var attempt = Assert.Single(harness.Log.Attempts);
+        Assert.Equal(AttemptOutcome.Skipped, attempt.Outcome);
+        Assert.Equal("subscriptionDeleted", attempt.Error);
+        Assert.Empty(harness.Receiver.Received);
+        Assert.Empty(harness.Transport.DeadLetters);
+        Assert.Equal(1, harness.Transport.Completions);
+    }
+
+    [Fact]
+    public async Task A_disabled_subscription_is_skipped_and_parked_for_replay()
+    {
+        var subscription = await harness.SubscribeAsync("ok.test", "order.*");
+        var webhookEvent = await harness.StoreEventAsync();
+        var disabled = await harness.SubscriptionService.UpdateAsync(subscription.Id, new SubscriptionPatch(Status: "disabled"), subscription.ETag, CancellationToken.None);
+        Assert.True(disabled.Succeeded);
+
+        await harness.ProcessAsync(new DeliveryJob(webhookEvent.Id, webhookEvent.Type, [subscription.Id], 1, null));
+
+        Assert.Equal("subscriptionDisabled", Assert.Single(harness.Log.Attempts).Error);
+        Assert.Equal(DeadLetterReason.SubscriptionDisabled, Assert.Single(harness.Transport.DeadLetters).Reason);
+        Assert.Empty(harness.Receiver.Received);
+    }
+
+    [Fact]
+    public async Task In_a_batched_job_only_the_failing_subscription_is_rescheduled()
+    {
+        var healthy = await harness.SubscribeAsync("ok.test", "order.*");
+        var other = await harness.SubscribeAsync("ok2.test", "order.*");
+        var failing = await harness.SubscribeAsync("fails.test", "order.*");
+        harness.Receiver.Answer("fails.test", HttpStatusCode.BadGateway);
+        var webhookEvent = await harness.StoreEventAsync();
+
+        await harness.ProcessAsync(new DeliveryJob(webhookEvent.Id, webhookEvent.Type, [healthy.Id, failing.Id, other.Id], 1, null));
+
+        Assert.Equal([failing.Id], Assert.Single(harness.Transport.Scheduled).Job.SubscriptionIds);
+        Assert.Equal(3, harness.Log.Attempts.Count);
+        Assert.Equal(2, harness.Log.Attempts.Count(a => a.Outcome == AttemptOutcome.Delivered));
+        Assert.Equal(1, harness.Transport.Completions);
+        Assert.Equal("complete", harness.Transport.Calls.Last());
+    }
+
+    [Fact]
+    public async Task Retry_after_on_a_429_pushes_the_next_attempt_out_within_twice_the_scheduled_delay()
+    {
+        var subscription = await harness.SubscribeAsync("busy.test", "order.*");
+        harness.Receiver.Answer("busy.test", _ =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+            response.Headers.Add("Retry-After", "3600");
+            return response;
+        });
+        var webhookEvent = await harness.StoreEventAsync();
+
+        await harness.ProcessAsync(new DeliveryJob(webhookEvent.Id, webhookEvent.Type, [subscription.Id], 2, null));
+
+        var delay = Assert.Single(harness.Transport.Scheduled).DueAt - harness.Clock.GetUtcNow();
+        Assert.InRange(delay, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(12));
+    }
+
+    [Fact]
+    public async Task Both_secrets_sign_during_a_rotation()
+    {
+        var subscription = await harness.SubscribeAsync("ok.test", "order.*");
+        var rotated = await harness.SubscriptionService.RotateSecretAsync(subscription.Id, CancellationToken.None);
+        var webhookEvent = await harness.StoreEventAsync();
+
+        await harness.ProcessAsync(new DeliveryJob(webhookEvent.Id, webhookEvent.Type, [subscription.Id], 1, null));
+
+        var (request, body) = Assert.Single(harness.Receiver.Received);
+        var timestamp = long.Parse(request.Headers.GetValues("webhook-timestamp").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        var signatures = request.Headers.GetValues("webhook-signature").Single().Split(' ');
+        Assert.Equal(
+            [WebhookSigner.Sign(rotated.Value!.Secret, webhookEvent.Id, timestamp, body), WebhookSigner.Sign(subscription.Secrets[0].Value, webhookEvent.Id, timestamp, body)],
+            signatures);
+    }
+
+    private static byte[] EventEnvelopeOf(Engine.Events.WebhookEvent webhookEvent) => Engine.Events.EventEnvelope.Serialize(webhookEvent);
+}

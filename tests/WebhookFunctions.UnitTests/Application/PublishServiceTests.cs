@@ -1,0 +1,72 @@
+using WebhookFunctions.Engine.Common;
+using WebhookFunctions.Engine.Publishing;
+using WebhookFunctions.UnitTests.Fakes;
+
+namespace WebhookFunctions.UnitTests.Application;
+
+public sealed class PublishServiceTests : IDisposable
+{
+    private readonly EngineHarness harness = new();
+
+    public void Dispose() => harness.Dispose();
+
+    [Fact]
+    public async Task Publishing_stores_the_event_and_queues_one_notice()
+    {
+        var receipt = await harness.Publish.PublishAsync(new PublishCommand(null, "order.created", "{\"a\":1}"u8.ToArray()), CancellationToken.None);
+
+        Assert.True(receipt.Succeeded);
+        Assert.False(receipt.Value!.AlreadyAccepted);
+        Assert.StartsWith("evt_", receipt.Value.Id, StringComparison.Ordinal);
+        Assert.True(harness.Events.Items.ContainsKey(receipt.Value.Id));
+        var notice = Assert.Single(harness.Transport.Notices);
+        Assert.Equal((receipt.Value.Id, "order.created"), (notice.EventId, notice.EventType));
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_twice_returns_the_first_event_and_publishes_nothing_new()
+    {
+        var first = await harness.Publish.PublishAsync(new PublishCommand(null, "order.created", "1"u8.ToArray(), IdempotencyKey: "key-1"), CancellationToken.None);
+        harness.Clock.Advance(TimeSpan.FromHours(23));
+        var second = await harness.Publish.PublishAsync(new PublishCommand(null, "order.created", "2"u8.ToArray(), IdempotencyKey: "key-1"), CancellationToken.None);
+
+        Assert.Equal(first.Value!.Id, second.Value!.Id);
+        Assert.True(second.Value.AlreadyAccepted);
+        Assert.Single(harness.Transport.Notices);
+        Assert.Single(harness.Events.Items);
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_older_than_the_window_publishes_again()
+    {
+        await harness.Publish.PublishAsync(new PublishCommand(null, "order.created", "1"u8.ToArray(), IdempotencyKey: "key-1"), CancellationToken.None);
+        harness.Clock.Advance(TimeSpan.FromHours(25));
+        var later = await harness.Publish.PublishAsync(new PublishCommand(null, "order.created", "1"u8.ToArray(), IdempotencyKey: "key-1"), CancellationToken.None);
+
+        Assert.False(later.Value!.AlreadyAccepted);
+        Assert.Equal(2, harness.Transport.Notices.Count);
+    }
+
+    [Fact]
+    public async Task A_client_id_seen_before_returns_the_original_event()
+    {
+        var first = await harness.Publish.PublishAsync(new PublishCommand("order-42", "order.created", "1"u8.ToArray()), CancellationToken.None);
+        var again = await harness.Publish.PublishAsync(new PublishCommand("order-42", "order.created", "1"u8.ToArray()), CancellationToken.None);
+
+        Assert.Equal("order-42", first.Value!.Id);
+        Assert.True(again.Value!.AlreadyAccepted);
+        Assert.Equal(first.Value.Timestamp, again.Value.Timestamp);
+        Assert.Single(harness.Transport.Notices);
+    }
+
+    [Fact]
+    public async Task An_invalid_type_is_refused_and_nothing_is_written()
+    {
+        var result = await harness.Publish.PublishAsync(new PublishCommand(null, "order..created", "1"u8.ToArray()), CancellationToken.None);
+
+        Assert.Equal(ErrorKind.Validation, result.Error!.Kind);
+        Assert.Contains("type", result.Error.FieldErrors!.Keys);
+        Assert.Empty(harness.Events.Items);
+        Assert.Empty(harness.Transport.Notices);
+    }
+}

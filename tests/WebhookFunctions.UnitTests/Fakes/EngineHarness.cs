@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.FanOut;
+using WebhookFunctions.Engine.Publishing;
+using WebhookFunctions.Engine.Subscriptions;
+
+namespace WebhookFunctions.UnitTests.Fakes;
+
+/// <summary>The engine's services over in-memory ports, a scripted receiver and a fake clock.</summary>
+internal sealed class EngineHarness : IDisposable
+{
+    public EngineHarness(Action<DeliveryOptions>? configure = null)
+    {
+        var deliveryOptions = new DeliveryOptions { AllowHttpUrls = true, SubscriptionCacheDuration = TimeSpan.Zero };
+        configure?.Invoke(deliveryOptions);
+        Options = Microsoft.Extensions.Options.Options.Create(deliveryOptions);
+        Directory = new SubscriptionDirectory(Subscriptions, Options, Clock);
+        var sender = new WebhookSender(new SingleHandlerFactory(Receiver), Options, Clock);
+        Publish = new PublishService(Events, new InMemoryIdempotencyStore(), Transport, Options, Clock, NullLogger<PublishService>.Instance);
+        FanOut = new FanOutService(Directory, Transport, Options, NullLogger<FanOutService>.Instance);
+        Processor = new DeliveryProcessor(Events, Directory, Subscriptions, sender, Transport, Log, Options, Clock, NullLogger<DeliveryProcessor>.Instance);
+        SubscriptionService = new SubscriptionService(Subscriptions, Directory, Log, Events, Transport, Options, Clock, NullLogger<SubscriptionService>.Instance);
+    }
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
+
+    public IOptions<DeliveryOptions> Options { get; }
+
+    public InMemorySubscriptionStore Subscriptions { get; } = new();
+
+    public InMemoryEventStore Events { get; } = new();
+
+    public InMemoryDeliveryLog Log { get; } = new();
+
+    public RecordingTransport Transport { get; } = new();
+
+    public ScriptedReceiver Receiver { get; } = new();
+
+    public SubscriptionDirectory Directory { get; }
+
+    public PublishService Publish { get; }
+
+    public FanOutService FanOut { get; }
+
+    public DeliveryProcessor Processor { get; }
+
+    public SubscriptionService SubscriptionService { get; }
+
+    public async Task<Subscription> SubscribeAsync(string host, params string[] eventTypes)
+    {
+        var created = await SubscriptionService.CreateAsync(new SubscriptionInput($"http://{host}/hook", eventTypes), CancellationToken.None);
+        Assert.True(created.Succeeded, created.Error?.Detail);
+        return created.Value!.Subscription;
+    }
+
+    public async Task<WebhookEvent> StoreEventAsync(string type = "order.created")
+    {
+        var webhookEvent = new WebhookEvent($"evt_{Guid.NewGuid():N}", type, Clock.GetUtcNow(), null, null, "{\"n\":1}"u8.ToArray(), null);
+        await Events.TryAddAsync(webhookEvent, CancellationToken.None);
+        return webhookEvent;
+    }
+
+    public Task ProcessAsync(DeliveryJob job) => Processor.ProcessAsync(job, Transport, CancellationToken.None);
+
+    public void Dispose()
+    {
+        Directory.Dispose();
+        Receiver.Dispose();
+    }
+}

@@ -1,17 +1,15 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
+using WebhookFunctions.Engine.Common;
 
 namespace WebhookFunctions.Http.Input;
 
 /// <summary>Reads the query parameters of a listing, recording every malformed one.</summary>
 internal sealed class QueryReader(IQueryCollection query)
 {
-    public const int MinLimit = 1;
-    public const int MaxLimit = 200;
-
     public FieldErrors Errors { get; } = new();
 
-    /// <summary>The page size, or null for the default (50).</summary>
+    /// <summary>The page size, or null for the default (<see cref="Paging.DefaultLimit"/>).</summary>
     public int? Limit()
     {
         var text = Single("limit");
@@ -21,12 +19,12 @@ internal sealed class QueryReader(IQueryCollection query)
         }
 
         if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit)
-            && limit is >= MinLimit and <= MaxLimit)
+            && limit is >= 1 and <= Paging.MaxLimit)
         {
             return limit;
         }
 
-        Errors.Add("limit", $"limit must be a whole number from {MinLimit} to {MaxLimit}.");
+        Errors.Add("limit", $"limit must be a whole number from 1 to {Paging.MaxLimit}.");
         return null;
     }
 

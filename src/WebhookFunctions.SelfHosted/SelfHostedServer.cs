@@ -16,7 +16,9 @@ public static class SelfHostedServer
     /// Builds the server; <paramref name="configure"/> runs before anything reads configuration, so tests can point it
     /// at their own storage, keys and port.
     /// </summary>
-    /// <exception cref="OptionsValidationException">Outside Development, no API key is configured.</exception>
+    /// <exception cref="OptionsValidationException">
+    /// An options class fails validation, or (outside Development) no API key is configured.
+    /// </exception>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -35,14 +37,32 @@ public static class SelfHostedServer
             .AddAzureStorageStores(builder.Configuration)
             .AddStorageQueueTransport(builder.Configuration)
             .AddWebhookHttp();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = FillDetail);
         builder.AddObservability();
 
         var app = builder.Build();
+
+        // Options are validated here, before the host starts, so a configuration mistake is one clear exception
+        // rather than a "Hosting failed to start" log entry with a stack trace.
+        app.Services.GetService<IStartupValidator>()?.Validate();
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapWebhookApi();
         return app;
+    }
+
+    /// <summary>Errors raised outside the handlers (unknown route, wrong method, unhandled exception) get a detail too.</summary>
+    private static void FillDetail(ProblemDetailsContext context)
+    {
+        var request = context.HttpContext.Request;
+        context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+        {
+            StatusCodes.Status404NotFound => $"Nothing is served at {request.Method} {request.Path}.",
+            StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}.",
+            StatusCodes.Status500InternalServerError => "The server failed to handle the request; it has been logged.",
+            _ => context.ProblemDetails.Title,
+        };
     }
 
     private static void RequireApiKeyOutsideDevelopment(WebApplicationBuilder builder)

@@ -47,9 +47,13 @@ internal static class JsonBody
     {
         var message = (exception.InnerException as JsonException ?? exception.InnerException ?? exception).Message;
 
-        // The serializer's own message ends with "Path: … | LineNumber: …", which the location above already says.
-        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
-        message = end > 0 ? message[..end] : message;
+        // The serializer's and reader's own messages end with "Path: …" or "LineNumber: …", which the location above already says.
+        foreach (var marker in (string[])[" Path:", " LineNumber:"])
+        {
+            var end = message.IndexOf(marker, StringComparison.Ordinal);
+            message = end > 0 ? message[..end] : message;
+        }
+
         if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
         {
             return "unknown field.";

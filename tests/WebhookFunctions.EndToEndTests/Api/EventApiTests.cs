@@ -34,13 +34,14 @@ public sealed class EventApiTests(ApiServerFixture server)
         var id = $"ce-{Guid.NewGuid():N}";
         var cloudEvent = $$"""
             {"specversion":"1.0","id":"{{id}}","type":"invoice.paid","source":"https://billing.example/invoices",
-             "subject":"invoice/7","time":"2025-01-31T12:00:00Z","datacontenttype":"application/json","data":{"amount":12.5}}
+             "subject":"invoice/7","time":"2025-01-31T12:00:00Z","datacontenttype":"application/json","data":{"amount":12.5} }
             """;
 
         var response = await Client.PostAsync("/api/events", Json(cloudEvent, "application/cloudevents+json"));
 
         var accepted = await AssertJsonAsync(response, HttpStatusCode.Accepted);
         Assert.Equal(id, accepted.GetProperty("id").GetString());
+        Assert.Equal(new DateTimeOffset(2025, 1, 31, 12, 0, 0, TimeSpan.Zero), accepted.GetProperty("timestamp").GetDateTimeOffset());
         var stored = await AssertJsonAsync(await Client.GetAsync($"/api/events/{id}"), HttpStatusCode.OK);
         Assert.Equal("invoice.paid", stored.GetProperty("type").GetString());
         Assert.Equal("invoice/7", stored.GetProperty("subject").GetString());
@@ -103,7 +104,7 @@ public sealed class EventApiTests(ApiServerFixture server)
     {
         var id = $"evt-rejected-{Guid.NewGuid():N}";
 
-        var response = await Client.PostAsync("/api/events", Json($$"""{"id":"{{id}}","type":"order.created","data":{{NestedArrays(100)}}}"""));
+        var response = await Client.PostAsync("/api/events", Json($$"""{"id":"{{id}}","type":"order.created","data":{{NestedArrays(100)}} }"""));
 
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "data");
         await AssertProblemAsync(await Client.GetAsync($"/api/events/{id}"), HttpStatusCode.NotFound);
@@ -133,7 +134,7 @@ public sealed class EventApiTests(ApiServerFixture server)
     public async Task A_publish_that_is_not_json_is_415(string? contentType)
     {
         var id = $"evt-rejected-{Guid.NewGuid():N}";
-        var content = new ByteArrayContent(Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","type":"order.created","data":{}}"""));
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","type":"order.created","data":{} }"""));
         if (contentType is not null)
         {
             content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Delivery.EndpointHealth;
+using WebhookFunctions.Engine.Delivery.Egress;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.FanOut;
 using WebhookFunctions.Engine.Health;
@@ -20,9 +22,17 @@ public static class ServiceCollectionExtensions
             .Bind(configuration.GetSection(DeliveryOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<EgressOptions>()
+            .Bind(configuration.GetSection(EgressOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<EndpointHealthOptions>()
+            .Bind(configuration.GetSection(EndpointHealthOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<EndpointHealthTracker>();
         services.AddWebhookHttpClient();
-        services.AddSingleton<WebhookSender>();
         services.AddSingleton<SubscriptionDirectory>();
         services.AddSingleton<PublishService>();
         services.AddSingleton<EventQueryService>();

@@ -1,13 +1,99 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.Health;
+using WebhookFunctions.Engine.Queueing;
+using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Storage.Queues;
+using WebhookFunctions.Storage.Tables;
+using WebhookFunctions.Storage.Workers;
 
 namespace WebhookFunctions.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>Tables (and blobs for large payloads) behind the subscription, event, idempotency and delivery-log ports. Both hosts.</summary>
-    public static IServiceCollection AddAzureStorageStores(this IServiceCollection services, IConfiguration configuration) => throw new NotImplementedException();
+    public static IServiceCollection AddAzureStorageStores(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>>(new StorageOptionsValidator(needsQueues: false));
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.TryAddSingleton(sp => new StorageNames(Options(sp).NamePrefix));
+        services.TryAddSingleton(sp => StorageClientFactory.CreateTableServiceClient(Options(sp)));
+        services.TryAddSingleton(sp => StorageClientFactory.CreateBlobServiceClient(Options(sp)));
+
+        services.AddSingleton<ISubscriptionStore, SubscriptionTableStore>();
+        services.AddSingleton<IEventStore, EventTableStore>();
+        services.AddSingleton<IIdempotencyStore, IdempotencyTableStore>();
+        services.AddSingleton<IDeliveryLog, DeliveryLogTableStore>();
+        services.AddSingleton<IHealthProbe, TableHealthProbe>();
+
+        services.TryAddSingleton<StorageInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
+        return services;
+    }
 
     /// <summary>The self-hosted transport: events and deliveries queues, the dead-letter table, and the fan-out and delivery workers.</summary>
-    public static IServiceCollection AddStorageQueueTransport(this IServiceCollection services, IConfiguration configuration) => throw new NotImplementedException();
+    public static IServiceCollection AddStorageQueueTransport(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddAzureStorageStoresOnce(configuration);
+        services.AddSingleton<IValidateOptions<StorageOptions>>(new StorageOptionsValidator(needsQueues: true));
+        services.AddOptions<WorkerOptions>()
+            .Bind(configuration.GetSection(WorkerOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddSingleton<QueueTransportMarker>();
+        services.TryAddSingleton(sp => StorageClientFactory.CreateQueueServiceClient(Options(sp)));
+        services.AddSingleton<IEventQueue, StorageEventQueue>();
+        services.AddSingleton<IDeliveryQueue, StorageDeliveryQueue>();
+        services.AddSingleton<IHealthProbe, QueueHealthProbe>();
+
+        services.AddSingleton<DeadLetterTableStore>();
+        services.AddSingleton<IDeadLetterStore>(sp => sp.GetRequiredService<DeadLetterTableStore>());
+        services.AddSingleton<PoisonMessageTableStore>();
+        services.AddSingleton(sp => CreateConsumer(sp, sp.GetRequiredService<StorageNames>().EventsQueue, MessageCodec.DecodeEventNotice, _ => null));
+        services.AddSingleton(sp => CreateConsumer(sp, sp.GetRequiredService<StorageNames>().DeliveriesQueue, MessageCodec.DecodeDeliveryJob, job => job.DueAt));
+
+        services.AddHostedService<FanOutWorker>();
+        services.AddHostedService<DeliveryWorker>();
+        return services;
+    }
+
+    private static void AddAzureStorageStoresOnce(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(StorageInitializer)))
+        {
+            services.AddAzureStorageStores(configuration);
+        }
+    }
+
+    private static StorageOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<StorageOptions>>().Value;
+
+    private static QueueConsumer<T> CreateConsumer<T>(IServiceProvider services, string queueName, DecodeBody<T> decode, Func<T, DateTimeOffset?> dueAt)
+        where T : class =>
+        new(
+            services.GetRequiredService<QueueServiceClient>().GetQueueClient(queueName),
+            body => decode(body.ToMemory().Span),
+            dueAt,
+            services.GetRequiredService<PoisonMessageTableStore>(),
+            services.GetRequiredService<IOptions<WorkerOptions>>().Value.MaxDequeueCount,
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILoggerFactory>().CreateLogger($"WebhookFunctions.Storage.Queues.{queueName}"));
+
+    private delegate T DecodeBody<out T>(ReadOnlySpan<byte> body);
 }

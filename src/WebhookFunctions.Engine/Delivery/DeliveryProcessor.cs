@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Delivery.EndpointHealth;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.Engine.Subscriptions;
@@ -12,18 +12,21 @@ using WebhookFunctions.Engine.Telemetry;
 namespace WebhookFunctions.Engine.Delivery;
 
 /// <summary>
-/// A delivery job's life: load the event → for each subscription: load it → sign → send → classify → decide
-/// (done / retry at T / dead-letter with a reason) → record every attempt → settle the message once.
-/// Retries are durably scheduled before the message is settled: a crash in between may duplicate, never lose.
+/// A delivery job's life: load the event → for each subscription: load it → admit (circuit, concurrency) → sign →
+/// send → classify → decide (done / retry at T / dead-letter with a reason) → record every attempt → settle the
+/// message once. Retries are durably scheduled before the message is settled: a crash in between may duplicate,
+/// never lose.
 /// </summary>
 public sealed class DeliveryProcessor(
     IEventStore events,
     SubscriptionDirectory subscriptions,
     ISubscriptionStore subscriptionStore,
     WebhookSender sender,
+    EndpointHealthTracker endpointHealth,
     IDeliveryQueue deliveryQueue,
     IDeliveryLog deliveryLog,
     IOptions<DeliveryOptions> options,
+    IOptions<EndpointHealthOptions> healthOptions,
     TimeProvider timeProvider,
     ILogger<DeliveryProcessor> logger)
 {
@@ -47,13 +50,20 @@ public sealed class DeliveryProcessor(
         await Parallel.ForEachAsync(
             job.SubscriptionIds,
             new ParallelOptions { MaxDegreeOfParallelism = ParallelTargetsPerJob, CancellationToken = cancellationToken },
-            async (subscriptionId, token) => attempts.Add(await DeliverToAsync(job, subscriptionId, webhookEvent, body, settlement, token)));
+            async (subscriptionId, token) =>
+            {
+                if (await DeliverToAsync(job, subscriptionId, webhookEvent, body, settlement, token) is { } attempt)
+                {
+                    attempts.Add(attempt);
+                }
+            });
 
         await deliveryLog.AppendAsync(attempts.ToList(), cancellationToken);
         await settlement.CompleteAsync(cancellationToken);
     }
 
-    private async Task<DeliveryAttempt> DeliverToAsync(
+    /// <returns>The attempt to log, or null when the attempt was deferred without being made.</returns>
+    private async Task<DeliveryAttempt?> DeliverToAsync(
         DeliveryJob job, string subscriptionId, WebhookEvent webhookEvent, byte[] body, IDeliverySettlement settlement, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["EventId"] = job.EventId, ["SubscriptionId"] = subscriptionId, ["Attempt"] = job.Attempt });
@@ -75,92 +85,139 @@ public sealed class DeliveryProcessor(
             return Record(Skipped(job, subscriptionId, now, "subscriptionDisabled"));
         }
 
-        using var activity = WebhookTelemetry.Start("deliver", ActivityKind.Client, job.TraceParent);
-        activity?.SetTag("webhook.event.id", job.EventId);
-        activity?.SetTag("webhook.subscription.id", subscriptionId);
-        activity?.SetTag("webhook.attempt", job.Attempt);
+        var admission = endpointHealth.TryAdmit(subscriptionId);
+        if (!admission.Admitted)
+        {
+            // Not an attempt: the same attempt number comes back when the endpoint can take it.
+            await deliveryQueue.ScheduleAsync(job with { SubscriptionIds = [subscriptionId], DueAt = admission.RetryAt, FirstAttemptAt = firstAttemptAt }, admission.RetryAt, cancellationToken);
+            logger.LogDebug("Deferred to {RetryAt}: {Why}", admission.RetryAt, admission.Why);
+            return null;
+        }
 
-        var request = new WebhookRequest(subscription.Url, body, WebhookHeaders.For(webhookEvent, subscription, body, now, activity?.Id ?? job.TraceParent));
-        var result = await sender.SendAsync(request, cancellationToken);
+        SendResult result;
+        using (var activity = WebhookTelemetry.Start("deliver", ActivityKind.Client, job.TraceParent))
+        {
+            activity?.SetTag("webhook.event.id", job.EventId);
+            activity?.SetTag("webhook.subscription.id", subscriptionId);
+            activity?.SetTag("webhook.attempt", job.Attempt);
+            try
+            {
+                var request = new WebhookRequest(subscription.Url, body, WebhookHeaders.For(webhookEvent, subscription, body, now, activity?.Id ?? job.TraceParent));
+                result = await sender.SendAsync(request, cancellationToken);
+            }
+            catch
+            {
+                endpointHealth.Release(subscriptionId, EndpointSignal.Failure, TimeSpan.Zero);
+                throw;
+            }
+
+            activity?.SetTag("http.response.status_code", result.StatusCode);
+        }
+
         var classification = OutcomeClassifier.Classify(result);
-        activity?.SetTag("http.response.status_code", result.StatusCode);
-        activity?.SetTag("webhook.outcome", classification.Kind.ToString());
+        endpointHealth.Release(subscriptionId, SignalOf(result, classification), result.Duration);
         WebhookTelemetry.AttemptDuration.Record(result.Duration.TotalMilliseconds);
 
-        switch (classification.Kind)
+        if (classification.Kind == OutcomeKind.Delivered)
         {
-            case OutcomeKind.Delivered:
-                logger.LogInformation("Delivered with status {StatusCode}", result.StatusCode);
-                return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.Delivered, nextAttemptAt: null));
+            if (subscription.FailingSince is not null)
+            {
+                await SetFailingSinceAsync(subscriptionId, null, cancellationToken);
+            }
 
-            case OutcomeKind.Retry:
-                var settings = options.Value;
-                var next = RetrySchedule.NextAttemptAt(settings.RetrySchedule.ToList(), settings.Jitter, job.Attempt, timeProvider.GetUtcNow(), result.RetryAfter, Random.Shared);
-                if (next is { } dueAt)
-                {
-                    var retry = job with
-                    {
-                        SubscriptionIds = [subscriptionId],
-                        Attempt = job.Attempt + 1,
-                        DueAt = dueAt,
-                        FirstAttemptAt = firstAttemptAt,
-                        LastStatusCode = result.StatusCode,
-                        LastError = result.Error,
-                    };
-                    await deliveryQueue.ScheduleAsync(retry, dueAt, cancellationToken);
-                    logger.LogWarning("Attempt failed ({Failure}); next attempt at {NextAttemptAt}", Describe(result), dueAt);
-                    return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.Failed, dueAt));
-                }
-
-                await settlement.DeadLetterAsync(
-                    DeadLetterOf(job, subscriptionId, DeadLetterReason.MaxAttemptsExceeded, $"Gave up after {job.Attempt} attempts; the last ended with {Describe(result)}.", firstAttemptAt, now, job.Attempt, result),
-                    cancellationToken);
-                logger.LogWarning("Attempt failed ({Failure}); attempts used up, dead-lettered", Describe(result));
-                return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.DeadLettered, nextAttemptAt: null));
-
-            default:
-                var reason = classification.Reason ?? DeadLetterReason.MaxAttemptsExceeded;
-                if (classification.DisablesSubscription)
-                {
-                    await DisableAsync(subscriptionId, DisabledReason.EndpointGone, cancellationToken);
-                }
-
-                await settlement.DeadLetterAsync(
-                    DeadLetterOf(job, subscriptionId, reason, TerminalDescription(reason, result), firstAttemptAt, now, job.Attempt, result),
-                    cancellationToken);
-                logger.LogWarning("Attempt ended terminally ({Failure}); dead-lettered as {Reason}", Describe(result), reason);
-                return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.DeadLettered, nextAttemptAt: null));
+            logger.LogInformation("Delivered with status {StatusCode}", result.StatusCode);
+            return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.Delivered, nextAttemptAt: null));
         }
+
+        if (subscription.FailingSince is null)
+        {
+            await SetFailingSinceAsync(subscriptionId, now, cancellationToken);
+        }
+
+        if (classification.Kind == OutcomeKind.Retry)
+        {
+            if (subscription.FailingSince is { } failingSince && now - failingSince >= healthOptions.Value.DisableAfterFailingFor)
+            {
+                await DisableAsync(subscriptionId, DisabledReason.FailingTooLong, cancellationToken);
+                await settlement.DeadLetterAsync(
+                    DeadLetterOf(job, subscriptionId, DeadLetterReason.SubscriptionDisabled, $"The endpoint has failed since {failingSince:u}; the subscription was disabled (failingTooLong). Last: {Describe(result)}.", firstAttemptAt, now, job.Attempt, result),
+                    cancellationToken);
+                logger.LogWarning("Failing since {FailingSince}; subscription disabled as failingTooLong", failingSince);
+                return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.DeadLettered, nextAttemptAt: null));
+            }
+
+            var settings = options.Value;
+            var next = RetrySchedule.NextAttemptAt(settings.RetrySchedule.ToList(), settings.Jitter, job.Attempt, timeProvider.GetUtcNow(), result.RetryAfter, Random.Shared);
+            if (next is { } dueAt)
+            {
+                var retry = job with
+                {
+                    SubscriptionIds = [subscriptionId],
+                    Attempt = job.Attempt + 1,
+                    DueAt = dueAt,
+                    FirstAttemptAt = firstAttemptAt,
+                    LastStatusCode = result.StatusCode,
+                    LastError = result.Error,
+                };
+                await deliveryQueue.ScheduleAsync(retry, dueAt, cancellationToken);
+                logger.LogWarning("Attempt failed ({Failure}); next attempt at {NextAttemptAt}", Describe(result), dueAt);
+                return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.Failed, dueAt));
+            }
+
+            await settlement.DeadLetterAsync(
+                DeadLetterOf(job, subscriptionId, DeadLetterReason.MaxAttemptsExceeded, $"Gave up after {job.Attempt} attempts; the last ended with {Describe(result)}.", firstAttemptAt, now, job.Attempt, result),
+                cancellationToken);
+            logger.LogWarning("Attempt failed ({Failure}); attempts used up, dead-lettered", Describe(result));
+            return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.DeadLettered, nextAttemptAt: null));
+        }
+
+        var reason = classification.Reason ?? DeadLetterReason.MaxAttemptsExceeded;
+        if (classification.DisablesSubscription)
+        {
+            await DisableAsync(subscriptionId, DisabledReason.EndpointGone, cancellationToken);
+        }
+
+        await settlement.DeadLetterAsync(
+            DeadLetterOf(job, subscriptionId, reason, TerminalDescription(reason, result), firstAttemptAt, now, job.Attempt, result),
+            cancellationToken);
+        logger.LogWarning("Attempt ended terminally ({Failure}); dead-lettered as {Reason}", Describe(result), reason);
+        return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.DeadLettered, nextAttemptAt: null));
     }
 
     private async Task DisableAsync(string subscriptionId, DisabledReason reason, CancellationToken cancellationToken)
     {
-        for (var tries = 0; tries < 3; tries++)
+        var disabled = await subscriptionStore.UpdateWithRetryAsync(
+            subscriptionId,
+            current => current.Status == SubscriptionStatus.Disabled
+                ? null
+                : current with { Status = SubscriptionStatus.Disabled, DisabledReason = reason, UpdatedAt = timeProvider.GetUtcNow() },
+            cancellationToken);
+        if (disabled is not null)
         {
-            var current = await subscriptionStore.GetAsync(subscriptionId, cancellationToken);
-            if (current is null || current.Status == SubscriptionStatus.Disabled)
-            {
-                return;
-            }
-
-            try
-            {
-                await subscriptionStore.ReplaceAsync(
-                    current with { Status = SubscriptionStatus.Disabled, DisabledReason = reason, UpdatedAt = timeProvider.GetUtcNow() }, current.ETag!, cancellationToken);
-                subscriptions.Invalidate();
-                logger.LogWarning("Subscription {SubscriptionId} disabled: {DisabledReason}", subscriptionId, reason);
-                return;
-            }
-            catch (ETagMismatchException)
-            {
-                // Changed meanwhile (e.g. a PATCH): read it again and re-decide.
-            }
-            catch (KeyNotFoundException)
-            {
-                return;
-            }
+            subscriptions.Invalidate();
+            logger.LogWarning("Subscription {SubscriptionId} disabled: {DisabledReason}", subscriptionId, reason);
         }
     }
+
+    // Written only when the endpoint changes between healthy and failing, not on every attempt.
+    private async Task SetFailingSinceAsync(string subscriptionId, DateTimeOffset? failingSince, CancellationToken cancellationToken)
+    {
+        var changed = await subscriptionStore.UpdateWithRetryAsync(
+            subscriptionId,
+            current => (current.FailingSince is null) == (failingSince is null) ? null : current with { FailingSince = failingSince },
+            cancellationToken);
+        if (changed is not null)
+        {
+            subscriptions.Invalidate();
+        }
+    }
+
+    private static EndpointSignal SignalOf(SendResult result, Classification classification) => classification switch
+    {
+        { Kind: OutcomeKind.Delivered } or { Reason: DeadLetterReason.PayloadRejected } => EndpointSignal.Success,
+        _ when result.StatusCode is 429 or 503 || result.Error == SendErrors.Timeout => EndpointSignal.Overload,
+        _ => EndpointSignal.Failure,
+    };
 
     private static DeliveryAttempt Record(DeliveryAttempt attempt)
     {

@@ -1,6 +1,7 @@
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using WebhookFunctions.Engine.Delivery.Egress;
 
 namespace WebhookFunctions.Engine.Delivery;
 
@@ -9,6 +10,11 @@ internal static class SendFailure
 {
     public static string Describe(HttpRequestException exception)
     {
+        if (FindInner<DestinationBlockedException>(exception) is not null)
+        {
+            return SendErrors.DestinationBlocked;
+        }
+
         var socketError = FindInner<SocketException>(exception)?.SocketErrorCode;
         return socketError switch
         {

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using WebhookFunctions.Engine.Delivery.Egress;
 
 namespace WebhookFunctions.Engine.Delivery;
 
@@ -16,6 +18,8 @@ public static class WebhookHttpClientRegistration
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WebhookSender>();
+        services.AddOptions<EgressOptions>().ValidateDataAnnotations();
+        services.TryAddSingleton(provider => new EgressGuard(provider.GetRequiredService<IOptions<EgressOptions>>()));
 
         return services
             .AddHttpClient(WebhookSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
@@ -24,9 +28,10 @@ public static class WebhookHttpClientRegistration
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>The one place the delivery handler is built: an egress guard (ConnectCallback) belongs here.</summary>
+    /// <summary>The one place the delivery handler is built: the egress guard checks every address actually connected to.</summary>
     internal static SocketsHttpHandler CreatePrimaryHandler(IServiceProvider services) => new()
     {
+        ConnectCallback = services.GetRequiredService<EgressGuard>().ConnectAsync,
         AllowAutoRedirect = false,
         UseCookies = false,
         // A proxy would connect on our behalf and hide the receiver's address from any egress check.

@@ -39,6 +39,9 @@ public sealed record Subscription
 
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>When deliveries started failing without a success since; null while it is healthy.</summary>
+    public DateTimeOffset? FailingSince { get; init; }
+
     /// <summary>Set by the store on read and write; null for a subscription not yet stored.</summary>
     public string? ETag { get; init; }
 

@@ -143,36 +143,32 @@ public sealed class SubscriptionService(
     /// <summary>A new current secret; the previous one keeps signing beside it for <see cref="DeliveryOptions.SecretRotationOverlap"/>.</summary>
     public async Task<Result<RotatedSecret>> RotateSecretAsync(string subscriptionId, CancellationToken cancellationToken)
     {
-        for (var tries = 0; tries < 3; tries++)
+        var now = timeProvider.GetUtcNow();
+        var previousExpiresAt = now + options.Value.SecretRotationOverlap;
+        var secret = WebhookSigner.NewSecret();
+        try
         {
-            var current = await store.GetAsync(subscriptionId, cancellationToken);
-            if (current is null)
-            {
-                return NotFound(subscriptionId);
-            }
-
-            var now = timeProvider.GetUtcNow();
-            var previousExpiresAt = now + options.Value.SecretRotationOverlap;
-            var secret = WebhookSigner.NewSecret();
-            var kept = current.ActiveSecrets(now).Select(s => s.ExpiresAt is null ? s with { ExpiresAt = previousExpiresAt } : s);
-            try
-            {
-                await store.ReplaceAsync(current with { Secrets = [new SigningSecret(secret, null), .. kept], UpdatedAt = now }, current.ETag!, cancellationToken);
-                directory.Invalidate();
-                logger.LogInformation("Rotated the signing secret of subscription {SubscriptionId}", subscriptionId);
-                return Result<RotatedSecret>.Success(new RotatedSecret(secret, previousExpiresAt));
-            }
-            catch (ETagMismatchException)
-            {
-                // Changed meanwhile: rotate on the fresh copy.
-            }
-            catch (KeyNotFoundException)
+            var rotated = await store.UpdateWithRetryAsync(
+                subscriptionId,
+                current => current with
+                {
+                    Secrets = [new SigningSecret(secret, null), .. current.ActiveSecrets(now).Select(s => s.ExpiresAt is null ? s with { ExpiresAt = previousExpiresAt } : s)],
+                    UpdatedAt = now,
+                },
+                cancellationToken);
+            if (rotated is null)
             {
                 return NotFound(subscriptionId);
             }
         }
+        catch (ETagMismatchException)
+        {
+            return OperationError.StaleETag();
+        }
 
-        return OperationError.StaleETag();
+        directory.Invalidate();
+        logger.LogInformation("Rotated the signing secret of subscription {SubscriptionId}", subscriptionId);
+        return Result<RotatedSecret>.Success(new RotatedSecret(secret, previousExpiresAt));
     }
 
     /// <summary>Stores a webhook.test event and sends it to this subscription alone (no fan-out).</summary>

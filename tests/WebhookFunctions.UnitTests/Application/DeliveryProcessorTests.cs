@@ -203,3 +203,65 @@ public sealed class DeliveryProcessorTests : IDisposable
 
     private static byte[] EventEnvelopeOf(Engine.Events.WebhookEvent webhookEvent) => Engine.Events.EventEnvelope.Serialize(webhookEvent);
 }
+
+public sealed class DeliveryProcessorEndpointHealthTests
+{
+    [Fact]
+    public async Task An_open_circuit_defers_the_job_without_a_request_or_an_attempt_used()
+    {
+        using var harness = new EngineHarness(configureHealth: o => o.FailureThreshold = 2);
+        var subscription = await harness.SubscribeAsync("broken.test", "order.*");
+        harness.Receiver.Answer("broken.test", HttpStatusCode.InternalServerError);
+        for (var i = 0; i < 2; i++)
+        {
+            var failed = await harness.StoreEventAsync();
+            await harness.ProcessAsync(new DeliveryJob(failed.Id, failed.Type, [subscription.Id], 1, null));
+        }
+
+        var webhookEvent = await harness.StoreEventAsync();
+        var requestsBefore = harness.Receiver.Received.Count;
+        var attemptsBefore = harness.Log.Attempts.Count;
+        await harness.ProcessAsync(new DeliveryJob(webhookEvent.Id, webhookEvent.Type, [subscription.Id], 3, null));
+
+        Assert.Equal(requestsBefore, harness.Receiver.Received.Count);
+        Assert.Equal(attemptsBefore, harness.Log.Attempts.Count);
+        var (deferred, dueAt) = harness.Transport.Scheduled.Last();
+        Assert.Equal(3, deferred.Attempt);
+        Assert.True(dueAt >= harness.Clock.GetUtcNow() + harness.HealthOptions.Value.OpenDuration);
+    }
+
+    [Fact]
+    public async Task A_subscription_failing_longer_than_the_limit_is_disabled_as_failing_too_long()
+    {
+        using var harness = new EngineHarness(configureHealth: o => o.DisableAfterFailingFor = TimeSpan.FromDays(5));
+        var subscription = await harness.SubscribeAsync("broken.test", "order.*");
+        harness.Receiver.Answer("broken.test", HttpStatusCode.InternalServerError);
+        var first = await harness.StoreEventAsync();
+        await harness.ProcessAsync(new DeliveryJob(first.Id, first.Type, [subscription.Id], 1, null));
+        Assert.Equal(harness.Clock.GetUtcNow(), (await harness.Subscriptions.GetAsync(subscription.Id, CancellationToken.None))!.FailingSince);
+
+        harness.Clock.Advance(TimeSpan.FromDays(5) + TimeSpan.FromMinutes(1));
+        var later = await harness.StoreEventAsync();
+        await harness.ProcessAsync(new DeliveryJob(later.Id, later.Type, [subscription.Id], 1, null));
+
+        var stored = (await harness.Subscriptions.GetAsync(subscription.Id, CancellationToken.None))!;
+        Assert.Equal((SubscriptionStatus.Disabled, DisabledReason.FailingTooLong), (stored.Status, stored.DisabledReason));
+        Assert.Equal(DeadLetterReason.SubscriptionDisabled, harness.Transport.DeadLetters.Last().Reason);
+    }
+
+    [Fact]
+    public async Task A_success_clears_the_failing_mark()
+    {
+        using var harness = new EngineHarness();
+        var subscription = await harness.SubscribeAsync("flaky.test", "order.*");
+        harness.Receiver.Answer("flaky.test", HttpStatusCode.InternalServerError);
+        var first = await harness.StoreEventAsync();
+        await harness.ProcessAsync(new DeliveryJob(first.Id, first.Type, [subscription.Id], 1, null));
+        harness.Receiver.Answer("flaky.test", HttpStatusCode.OK);
+
+        var second = await harness.StoreEventAsync();
+        await harness.ProcessAsync(new DeliveryJob(second.Id, second.Type, [subscription.Id], 1, null));
+
+        Assert.Null((await harness.Subscriptions.GetAsync(subscription.Id, CancellationToken.None))!.FailingSince);
+    }
+}

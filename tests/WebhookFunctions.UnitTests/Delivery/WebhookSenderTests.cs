@@ -1,3 +1,4 @@
+using WebhookFunctions.Engine.Delivery.Egress;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -253,12 +254,26 @@ public sealed class WebhookSenderTests : IDisposable
         Assert.Equal(SendErrors.InvalidHeader, result.Error);
     }
 
+    [Fact]
+    public async Task A_loopback_receiver_is_blocked_unless_the_allow_list_names_it()
+    {
+        await using var receiver = await TestReceiver.StartAsync(app => app.MapPost("/blocked", () => Results.Ok()));
+        var sender = CreateSender(allowLoopback: false);
+
+        var result = await sender.SendAsync(Request(receiver.Url("/blocked")), CancellationToken.None);
+
+        Assert.Null(result.StatusCode);
+        Assert.Equal(SendErrors.DestinationBlocked, result.Error);
+        Assert.Equal(Engine.DeadLetters.DeadLetterReason.DestinationBlocked, OutcomeClassifier.Classify(result).Reason);
+    }
+
     private static WebhookRequest Request(Uri url) => new(url, Body, []);
 
-    private WebhookSender CreateSender(Action<DeliveryOptions>? configure = null, TimeProvider? timeProvider = null)
+    private WebhookSender CreateSender(Action<DeliveryOptions>? configure = null, TimeProvider? timeProvider = null, bool allowLoopback = true)
     {
         var services = new ServiceCollection();
         services.Configure<DeliveryOptions>(options => configure?.Invoke(options));
+        services.Configure<EgressOptions>(options => options.AllowedNetworks = allowLoopback ? ["127.0.0.0/8"] : []);
         if (timeProvider is not null)
         {
             services.AddSingleton(timeProvider);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Delivery.EndpointHealth;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.FanOut;
 using WebhookFunctions.Engine.Publishing;
@@ -13,8 +14,12 @@ namespace WebhookFunctions.UnitTests.Fakes;
 /// <summary>The engine's services over in-memory ports, a scripted receiver and a fake clock.</summary>
 internal sealed class EngineHarness : IDisposable
 {
-    public EngineHarness(Action<DeliveryOptions>? configure = null)
+    public EngineHarness(Action<DeliveryOptions>? configure = null, Action<EndpointHealthOptions>? configureHealth = null)
     {
+        var healthOptions = new EndpointHealthOptions();
+        configureHealth?.Invoke(healthOptions);
+        HealthOptions = Microsoft.Extensions.Options.Options.Create(healthOptions);
+        EndpointHealth = new EndpointHealthTracker(HealthOptions, Clock);
         var deliveryOptions = new DeliveryOptions { AllowHttpUrls = true, SubscriptionCacheDuration = TimeSpan.Zero };
         configure?.Invoke(deliveryOptions);
         Options = Microsoft.Extensions.Options.Options.Create(deliveryOptions);
@@ -22,13 +27,17 @@ internal sealed class EngineHarness : IDisposable
         var sender = new WebhookSender(new SingleHandlerFactory(Receiver), Options, Clock);
         Publish = new PublishService(Events, new InMemoryIdempotencyStore(), Transport, Options, Clock, NullLogger<PublishService>.Instance);
         FanOut = new FanOutService(Directory, Transport, Options, NullLogger<FanOutService>.Instance);
-        Processor = new DeliveryProcessor(Events, Directory, Subscriptions, sender, Transport, Log, Options, Clock, NullLogger<DeliveryProcessor>.Instance);
+        Processor = new DeliveryProcessor(Events, Directory, Subscriptions, sender, EndpointHealth, Transport, Log, Options, HealthOptions, Clock, NullLogger<DeliveryProcessor>.Instance);
         SubscriptionService = new SubscriptionService(Subscriptions, Directory, Log, Events, Transport, Options, Clock, NullLogger<SubscriptionService>.Instance);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
 
     public IOptions<DeliveryOptions> Options { get; }
+
+    public IOptions<EndpointHealthOptions> HealthOptions { get; }
+
+    public EndpointHealthTracker EndpointHealth { get; }
 
     public InMemorySubscriptionStore Subscriptions { get; } = new();
 
@@ -69,6 +78,7 @@ internal sealed class EngineHarness : IDisposable
     public void Dispose()
     {
         Directory.Dispose();
+        EndpointHealth.Dispose();
         Receiver.Dispose();
     }
 }

@@ -31,6 +31,11 @@ public sealed class EgressGuard(IOptions<EgressOptions> options, Func<string, Ca
     /// <summary>The ConnectCallback: resolve, drop what is not allowed, connect to the first that answers.</summary>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
+        if (options.Value.HttpsOnly && context.InitialRequestMessage.RequestUri?.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new DestinationBlockedException("Egress:HttpsOnly refuses plain http:// receivers.");
+        }
+
         var addresses = await AllowedAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
         SocketException? last = null;
         foreach (var address in addresses)

@@ -1,0 +1,21 @@
+namespace WebhookFunctions.Engine.Queueing.ServiceBus;
+
+/// <summary>The events-topic message for one published event: its id is the event id, its subject the event type.</summary>
+public static class EventNoticeMessageShape
+{
+    public static ServiceBusMessageShape For(EventNotice notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        var properties = new Dictionary<string, object>
+        {
+            [ServiceBusPropertyNames.EventId] = notice.EventId,
+            [ServiceBusPropertyNames.EventType] = notice.EventType,
+        };
+        return new ServiceBusMessageShape(
+            MessageIds.Bounded(notice.EventId),
+            notice.EventType,
+            ServiceBusMessageShape.JsonContentType,
+            MessageCodec.Encode(notice),
+            properties);
+    }
+}

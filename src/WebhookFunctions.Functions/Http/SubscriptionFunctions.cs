@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using WebhookFunctions.Http;
+
+namespace WebhookFunctions.Functions.Http;
+
+/// <summary>/api/subscriptions and its sub-routes.</summary>
+public sealed class SubscriptionFunctions(SubscriptionEndpoints endpoints)
+{
+    [Function("CreateSubscription")]
+    public async Task<IActionResult> CreateAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "subscriptions")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        new HttpResultAdapter(await endpoints.CreateAsync(request, cancellationToken));
+
+    [Function("ListSubscriptions")]
+    public async Task<IActionResult> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "subscriptions")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        new HttpResultAdapter(await endpoints.ListAsync(request, cancellationToken));
+
+    [Function("GetSubscription")]
+    public async Task<IActionResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "subscriptions/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        new HttpResultAdapter(await endpoints.GetAsync(request, id, cancellationToken));
+
+    [Function("UpdateSubscription")]
+    public async Task<IActionResult> UpdateAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "patch", Route = "subscriptions/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        new HttpResultAdapter(await endpoints.UpdateAsync(request, id, cancellationToken));
+
+    [Function("DeleteSubscription")]
+    public async Task<IActionResult> DeleteAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "subscriptions/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        new HttpResultAdapter(await endpoints.DeleteAsync(request, id, cancellationToken));
+
+    [Function("RotateSubscriptionSecret")]
+    public async Task<IActionResult> RotateSecretAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "subscriptions/{id}/rotate-secret")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        new HttpResultAdapter(await endpoints.RotateSecretAsync(request, id, cancellationToken));
+
+    [Function("SendTestEvent")]
+    public async Task<IActionResult> SendTestAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "subscriptions/{id}/test")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        new HttpResultAdapter(await endpoints.SendTestAsync(request, id, cancellationToken));
+
+    [Function("ListSubscriptionDeliveries")]
+    public async Task<IActionResult> ListDeliveriesAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "subscriptions/{id}/deliveries")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        new HttpResultAdapter(await endpoints.ListDeliveriesAsync(request, id, cancellationToken));
+}

@@ -1,0 +1,31 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using WebhookFunctions.Engine;
+using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Functions.ServiceBus;
+using WebhookFunctions.Http;
+using WebhookFunctions.Storage;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+
+builder.Services
+    .AddApplicationInsightsTelemetryWorkerService()
+    .ConfigureFunctionsApplicationInsights();
+
+builder.Services.AddWebhookEngine(builder.Configuration);
+builder.Services.AddAzureStorageStores(builder.Configuration);
+builder.Services.AddServiceBusTransport(builder.Configuration);
+
+// Service Bus dead-letters whole messages, so each delivery message carries one subscription whatever the settings say.
+builder.Services.PostConfigure<DeliveryOptions>(options => options.FanOutBatchSize = 1);
+
+// The HTTP contract's handlers, the same classes the self-hosted server routes to.
+builder.Services.AddSingleton<EventEndpoints>();
+builder.Services.AddSingleton<SubscriptionEndpoints>();
+builder.Services.AddSingleton<DeadLetterEndpoints>();
+builder.Services.AddSingleton<HealthEndpoints>();
+
+builder.Build().Run();

@@ -1,0 +1,81 @@
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using WebhookFunctions.Engine.Events;
+
+namespace WebhookFunctions.Storage.Tables;
+
+/// <summary>
+/// Accepted events, one per partition. Data up to <see cref="InlineDataLimit"/> is a binary property (the service's
+/// limit is 64 KiB); larger data goes to a blob that the entity names (claim check).
+/// </summary>
+internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClient blobs, StorageNames names) : IEventStore
+{
+    public const int InlineDataLimit = 60 * 1024;
+    private const string RowKey = "";
+    private readonly TableClient table = tables.GetTableClient(names.EventsTable);
+    private readonly BlobContainerClient payloads = blobs.GetBlobContainerClient(names.EventPayloadsContainer);
+
+    public async Task<bool> TryAddAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(webhookEvent.Id, RowKey)
+        {
+            ["Type"] = webhookEvent.Type,
+            ["EventTimestamp"] = webhookEvent.Timestamp, // "Timestamp" is the service's own last-modified property.
+            ["Subject"] = webhookEvent.Subject,
+            ["Source"] = webhookEvent.Source,
+            ["TraceParent"] = webhookEvent.TraceParent,
+        };
+
+        BlobClient? blob = null;
+        if (webhookEvent.Data.Length <= InlineDataLimit)
+        {
+            entity["Data"] = webhookEvent.Data.ToArray();
+        }
+        else
+        {
+            // A fresh name per attempt: a duplicate publish must never overwrite the payload of the event already stored.
+            blob = payloads.GetBlobClient($"{webhookEvent.Id}/{Guid.NewGuid():N}");
+            await blob.UploadAsync(new BinaryData(webhookEvent.Data), overwrite: false, cancellationToken);
+            entity["DataBlob"] = blob.Name;
+        }
+
+        try
+        {
+            await table.AddEntityAsync(entity, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            if (blob is not null)
+            {
+                await blob.DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+            }
+
+            return false;
+        }
+    }
+
+    public async Task<WebhookEvent?> GetAsync(string eventId, CancellationToken cancellationToken)
+    {
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(eventId, RowKey, cancellationToken: cancellationToken);
+        if (!response.HasValue)
+        {
+            return null;
+        }
+
+        var entity = response.Value!;
+        var data = entity.GetString("DataBlob") is { } blobName
+            ? (await payloads.GetBlobClient(blobName).DownloadContentAsync(cancellationToken)).Value.Content.ToMemory()
+            : entity.GetBinary("Data") ?? [];
+
+        return new WebhookEvent(
+            entity.PartitionKey,
+            entity.GetString("Type"),
+            entity.GetDateTimeOffset("EventTimestamp") ?? throw new InvalidDataException($"Stored event '{eventId}' has no EventTimestamp."),
+            entity.GetString("Subject"),
+            entity.GetString("Source"),
+            data,
+            entity.GetString("TraceParent"));
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Storage.Queues;
+using WebhookFunctions.Storage.Tables;
+
+namespace WebhookFunctions.Storage.Workers;
+
+/// <summary>Reads delivery jobs and hands each to the engine with a settlement over this queue and the dead-letter table.</summary>
+internal sealed class DeliveryWorker(
+    QueueConsumer<DeliveryJob> consumer,
+    DeliveryProcessor processor,
+    DeadLetterTableStore deadLetters,
+    IOptions<WorkerOptions> options,
+    TimeProvider timeProvider,
+    ILogger<DeliveryWorker> logger) : QueueWorker
+{
+    protected override Task RunAsync(CancellationToken stopping, CancellationToken processing)
+    {
+        var settings = options.Value;
+        var loop = new QueueWorkerLoop<DeliveryJob>(consumer, settings.DeliveryConcurrency, settings.ReceiveBatchSize, settings, timeProvider, logger);
+        return loop.RunAsync(HandleAsync, stopping, processing);
+    }
+
+    private Task HandleAsync(HeldMessage<DeliveryJob> message, CancellationToken cancellationToken) =>
+        processor.ProcessAsync(message.Value, new QueueDeliverySettlement(message, deadLetters), cancellationToken);
+}

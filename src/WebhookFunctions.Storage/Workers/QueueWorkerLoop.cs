@@ -1,0 +1,184 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using WebhookFunctions.Storage.Queues;
+
+namespace WebhookFunctions.Storage.Workers;
+
+/// <summary>
+/// Receives from one queue and runs a handler on up to <c>concurrency</c> messages at once, holding at most one
+/// receive batch in reserve. On stop it receives no more, lets handlers in flight finish (until the processing token
+/// is cancelled), and makes messages received but not started visible again at once.
+/// </summary>
+internal sealed class QueueWorkerLoop<T>(
+    QueueConsumer<T> consumer,
+    int concurrency,
+    int receiveBatchSize,
+    WorkerOptions options,
+    TimeProvider timeProvider,
+    ILogger logger)
+    where T : class
+{
+    /// <summary>
+    /// Runs until <paramref name="stopping"/> is cancelled. The handler settles the message (delete or release); one
+    /// that throws or returns without settling leaves the message to reappear after <see cref="WorkerOptions.RetryDelayAfterError"/>.
+    /// </summary>
+    public async Task RunAsync(Func<HeldMessage<T>, CancellationToken, Task> handle, CancellationToken stopping, CancellationToken processing)
+    {
+        using var slots = new SemaphoreSlim(concurrency + receiveBatchSize);
+        var buffer = Channel.CreateUnbounded<HeldMessage<T>>(new UnboundedChannelOptions { SingleWriter = true });
+        var handlers = Enumerable.Range(0, concurrency)
+            .Select(_ => Task.Run(() => HandleUntilStoppedAsync(buffer.Reader, slots, handle, stopping, processing), CancellationToken.None))
+            .ToList();
+
+        await ReceiveUntilStoppedAsync(buffer.Writer, slots, stopping, processing);
+        buffer.Writer.Complete();
+        await Task.WhenAll(handlers);
+        await ReleaseUnstartedAsync(buffer.Reader);
+    }
+
+    private async Task ReceiveUntilStoppedAsync(ChannelWriter<HeldMessage<T>> buffer, SemaphoreSlim slots, CancellationToken stopping, CancellationToken processing)
+    {
+        var pollDelay = options.MinPollDelay;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await slots.WaitAsync(stopping);
+                var wanted = 1;
+                while (wanted < receiveBatchSize && slots.Wait(0))
+                {
+                    wanted++;
+                }
+
+                // Not cancelled by stopping: a receive cut off mid-flight would hide its messages for a whole visibility timeout.
+                var received = await ReceiveAsync(wanted, processing);
+                if (wanted > received.Count)
+                {
+                    slots.Release(wanted - received.Count);
+                }
+
+                foreach (var message in received)
+                {
+                    buffer.TryWrite(message);
+                }
+
+                pollDelay = received.Count > 0 ? options.MinPollDelay : Next(pollDelay);
+                if (received.Count == 0)
+                {
+                    await Task.Delay(pollDelay, timeProvider, stopping);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<HeldMessage<T>>> ReceiveAsync(int wanted, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await consumer.ReceiveAsync(wanted, options.MessageVisibilityTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Receiving from queue {Queue} failed; trying again.", consumer.QueueName);
+            return [];
+        }
+    }
+
+    private async Task HandleUntilStoppedAsync(
+        ChannelReader<HeldMessage<T>> buffer,
+        SemaphoreSlim slots,
+        Func<HeldMessage<T>, CancellationToken, Task> handle,
+        CancellationToken stopping,
+        CancellationToken processing)
+    {
+        try
+        {
+            while (await buffer.WaitToReadAsync(stopping))
+            {
+                if (stopping.IsCancellationRequested || !buffer.TryRead(out var message))
+                {
+                    continue;
+                }
+
+                await using (message)
+                {
+                    await HandleOneAsync(message, handle, processing);
+                }
+
+                slots.Release();
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task HandleOneAsync(HeldMessage<T> message, Func<HeldMessage<T>, CancellationToken, Task> handle, CancellationToken processing)
+    {
+        try
+        {
+            await handle(message, processing);
+            if (!message.IsSettled)
+            {
+                logger.LogWarning("Message {MessageId} of queue {Queue} was neither completed nor released; it reappears later.", message.MessageId, consumer.QueueName);
+                await message.ReleaseAsync(options.RetryDelayAfterError, processing);
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Processing message {MessageId} of queue {Queue} (received {DequeueCount} times) failed; it reappears later.", message.MessageId, consumer.QueueName, message.DequeueCount);
+            await TryReleaseAsync(message, processing.IsCancellationRequested ? TimeSpan.Zero : options.RetryDelayAfterError);
+        }
+    }
+
+    private async Task ReleaseUnstartedAsync(ChannelReader<HeldMessage<T>> buffer)
+    {
+        var released = new List<Task>();
+        while (buffer.TryRead(out var message))
+        {
+            released.Add(ReleaseAndDisposeAsync(message));
+        }
+
+        await Task.WhenAll(released);
+        if (released.Count > 0)
+        {
+            logger.LogInformation("Made {Count} received but unstarted messages of queue {Queue} visible again.", released.Count, consumer.QueueName);
+        }
+
+        async Task ReleaseAndDisposeAsync(HeldMessage<T> message)
+        {
+            await using (message)
+            {
+                await TryReleaseAsync(message, TimeSpan.Zero);
+            }
+        }
+    }
+
+    private async Task TryReleaseAsync(HeldMessage<T> message, TimeSpan delay)
+    {
+        if (message.IsSettled)
+        {
+            return;
+        }
+
+        try
+        {
+            await message.ReleaseAsync(delay, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // Its visibility timeout still runs out, so it reappears anyway, just later.
+            logger.LogWarning(ex, "Could not release message {MessageId} of queue {Queue}.", message.MessageId, consumer.QueueName);
+        }
+    }
+
+    private TimeSpan Next(TimeSpan pollDelay)
+    {
+        var doubled = pollDelay * 2;
+        return doubled > options.MaxPollDelay ? options.MaxPollDelay : doubled;
+    }
+}

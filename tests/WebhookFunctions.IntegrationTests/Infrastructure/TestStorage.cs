@@ -1,0 +1,39 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Logging.Abstractions;
+using WebhookFunctions.Storage;
+
+namespace WebhookFunctions.IntegrationTests.Infrastructure;
+
+/// <summary>Clients and every table, container and queue under a fresh name prefix, so tests sharing one Azurite never meet.</summary>
+internal sealed class TestStorage
+{
+    private TestStorage(string connectionString, string prefix)
+    {
+        Prefix = prefix;
+        var options = new StorageOptions { ConnectionString = connectionString, NamePrefix = prefix };
+        Names = new StorageNames(prefix);
+        Tables = StorageClientFactory.CreateTableServiceClient(options);
+        Blobs = StorageClientFactory.CreateBlobServiceClient(options);
+        Queues = StorageClientFactory.CreateQueueServiceClient(options);
+    }
+
+    public string Prefix { get; }
+
+    public StorageNames Names { get; }
+
+    public TableServiceClient Tables { get; }
+
+    public BlobServiceClient Blobs { get; }
+
+    public QueueServiceClient Queues { get; }
+
+    public static async Task<TestStorage> CreateAsync(AzuriteFixture azurite)
+    {
+        var storage = new TestStorage(azurite.ConnectionString, "t" + Guid.NewGuid().ToString("N")[..12]);
+        var initializer = new StorageInitializer(storage.Tables, storage.Blobs, storage.Names, NullLogger<StorageInitializer>.Instance, new QueueTransportMarker(), storage.Queues);
+        await initializer.EnsureCreatedAsync(CancellationToken.None);
+        return storage;
+    }
+}

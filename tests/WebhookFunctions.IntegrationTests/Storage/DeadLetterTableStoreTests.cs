@@ -1,0 +1,122 @@
+using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.IntegrationTests.Infrastructure;
+using WebhookFunctions.Storage.Tables;
+
+namespace WebhookFunctions.IntegrationTests.Storage;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class DeadLetterTableStoreTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    private DeadLetterTableStore store = null!;
+
+    public async Task InitializeAsync()
+    {
+        var storage = await TestStorage.CreateAsync(azurite);
+        store = new DeadLetterTableStore(storage.Tables, storage.Names);
+        await store.AddAsync(DeadLetterOf("evt-1", "sub-a", "order.created", Start), CancellationToken.None);
+        await store.AddAsync(DeadLetterOf("evt-2", "sub-a", "invoice.paid", Start.AddHours(1)), CancellationToken.None);
+        await store.AddAsync(DeadLetterOf("evt-3", "sub-b", "order.created", Start.AddHours(2)), CancellationToken.None);
+        await store.AddAsync(DeadLetterOf("evt-4", "sub-b", "order.created", Start.AddHours(3)), CancellationToken.None);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_dead_letter_round_trips_every_field()
+    {
+        var page = await store.ListAsync(new DeadLetterFilter(EventId: "evt-2"), 10, null, CancellationToken.None);
+
+        Assert.Equal([DeadLetterOf("evt-2", "sub-a", "invoice.paid", Start.AddHours(1))], page.Items);
+    }
+
+    [Theory]
+    [InlineData("sub-a", null, null, null, new[] { "evt-1", "evt-2" })]
+    [InlineData(null, "order.created", null, null, new[] { "evt-1", "evt-3", "evt-4" })]
+    [InlineData(null, "order.created", 1, 3, new[] { "evt-3" })]
+    [InlineData("sub-b", null, 3, null, new[] { "evt-4" })]
+    [InlineData("sub-a' or PartitionKey ne '", null, null, null, new string[0])]
+    public async Task Listing_returns_exactly_what_the_filter_matches(string? subscriptionId, string? eventType, int? sinceHours, int? untilHours, string[] expected)
+    {
+        var filter = new DeadLetterFilter(subscriptionId, null, eventType, Hours(sinceHours), Hours(untilHours));
+
+        var page = await store.ListAsync(filter, 10, null, CancellationToken.None);
+
+        Assert.Equal(expected, page.Items.Select(d => d.EventId).Order());
+        Assert.Null(page.ContinuationToken);
+    }
+
+    [Fact]
+    public async Task Listing_pages_with_continuation_tokens()
+    {
+        var filter = new DeadLetterFilter(EventType: "order.created");
+
+        var first = await store.ListAsync(filter, 2, null, CancellationToken.None);
+        var second = await store.ListAsync(filter, 2, first.ContinuationToken, CancellationToken.None);
+
+        Assert.Equal(["evt-1", "evt-3"], first.Items.Select(d => d.EventId));
+        Assert.Equal(["evt-4"], second.Items.Select(d => d.EventId));
+        Assert.Null(second.ContinuationToken);
+    }
+
+    [Fact]
+    public async Task A_continuation_token_of_another_filter_is_refused()
+    {
+        var first = await store.ListAsync(new DeadLetterFilter(EventType: "order.created"), 1, null, CancellationToken.None);
+
+        await Assert.ThrowsAsync<WebhookFunctions.Engine.Common.InvalidContinuationTokenException>(() =>
+            store.ListAsync(new DeadLetterFilter(), 1, first.ContinuationToken, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_second_dead_letter_of_the_same_event_and_subscription_replaces_the_first()
+    {
+        var again = DeadLetterOf("evt-1", "sub-a", "order.created", Start.AddDays(1)) with { Reason = DeadLetterReason.EndpointGone, Attempts = 1 };
+
+        await store.AddAsync(again, CancellationToken.None);
+
+        var page = await store.ListAsync(new DeadLetterFilter("sub-a", "evt-1"), 10, null, CancellationToken.None);
+        Assert.Equal([again], page.Items);
+    }
+
+    [Fact]
+    public async Task Replay_requeues_each_match_before_removing_it_and_leaves_the_rest()
+    {
+        var requeued = new List<string>();
+
+        var count = await store.ReplayAsync(new DeadLetterFilter(EventType: "order.created"), dryRun: false, async (deadLetter, ct) =>
+        {
+            var stillStored = await store.ListAsync(new DeadLetterFilter(deadLetter.SubscriptionId, deadLetter.EventId), 1, null, ct);
+            Assert.Single(stillStored.Items);
+            requeued.Add(deadLetter.EventId);
+        }, CancellationToken.None);
+
+        Assert.Equal(new ReplayCount(3, 3), count);
+        Assert.Equal(["evt-1", "evt-3", "evt-4"], requeued);
+        Assert.Equal(["evt-2"], (await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None)).Items.Select(d => d.EventId));
+    }
+
+    [Fact]
+    public async Task A_dry_run_counts_matches_and_changes_nothing()
+    {
+        var count = await store.ReplayAsync(new DeadLetterFilter("sub-b"), dryRun: true, (_, _) => throw new InvalidOperationException("must not requeue"), CancellationToken.None);
+
+        Assert.Equal(new ReplayCount(2, 0), count);
+        Assert.Equal(4, (await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None)).Items.Count);
+    }
+
+    [Fact]
+    public async Task A_requeue_that_throws_leaves_its_entry_in_place()
+    {
+        await Assert.ThrowsAsync<TimeoutException>(() => store.ReplayAsync(new DeadLetterFilter("sub-b"), dryRun: false, (deadLetter, _) =>
+            deadLetter.EventId == "evt-4" ? throw new TimeoutException("queue unreachable") : Task.CompletedTask, CancellationToken.None));
+
+        var left = await store.ListAsync(new DeadLetterFilter("sub-b"), 10, null, CancellationToken.None);
+        Assert.Equal(["evt-4"], left.Items.Select(d => d.EventId));
+    }
+
+    private static DateTimeOffset? Hours(int? hours) => hours is { } h ? Start.AddHours(h) : null;
+
+    private static DeadLetter DeadLetterOf(string eventId, string subscriptionId, string eventType, DateTimeOffset lastAttemptAt) =>
+        new(eventId, subscriptionId, eventType, DeadLetterReason.MaxAttemptsExceeded, "10 attempts failed", 10, Start.AddDays(-1), lastAttemptAt, 503, "serviceUnavailable", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+}

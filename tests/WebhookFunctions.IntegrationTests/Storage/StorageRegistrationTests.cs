@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.Health;
+using WebhookFunctions.Engine.Queueing;
+using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.IntegrationTests.Infrastructure;
+using WebhookFunctions.Storage;
+using WebhookFunctions.Storage.Workers;
+
+namespace WebhookFunctions.IntegrationTests.Storage;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class StorageRegistrationTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task The_registered_initializer_creates_everything_and_both_probes_report_healthy()
+    {
+        await using var services = Build(new() { ["Storage:NamePrefix"] = "reg" + Guid.NewGuid().ToString("N")[..8] });
+
+        await services.GetRequiredService<StorageInitializer>().EnsureCreatedAsync(CancellationToken.None);
+
+        var probes = services.GetServices<IHealthProbe>().ToList();
+        Assert.Equal(["queue", "storage"], probes.Select(p => p.Name).Order());
+        foreach (var probe in probes)
+        {
+            Assert.Null(await probe.CheckAsync(CancellationToken.None));
+        }
+
+        Assert.NotNull(services.GetRequiredService<ISubscriptionStore>());
+        Assert.NotNull(services.GetRequiredService<IEventStore>());
+        Assert.NotNull(services.GetRequiredService<IIdempotencyStore>());
+        Assert.NotNull(services.GetRequiredService<IDeliveryLog>());
+        Assert.NotNull(services.GetRequiredService<IDeadLetterStore>());
+        Assert.NotNull(services.GetRequiredService<IEventQueue>());
+        Assert.NotNull(services.GetRequiredService<IDeliveryQueue>());
+    }
+
+    [Fact]
+    public async Task Probes_report_a_reason_before_the_tables_and_queues_exist()
+    {
+        await using var services = Build(new() { ["Storage:NamePrefix"] = "none" + Guid.NewGuid().ToString("N")[..8] });
+
+        foreach (var probe in services.GetServices<IHealthProbe>())
+        {
+            Assert.Contains("404", await probe.CheckAsync(CancellationToken.None), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Worker_options_bind_from_the_Workers_section_with_defaults_for_the_rest()
+    {
+        await using var services = Build(new() { ["Workers:DeliveryConcurrency"] = "4", ["Workers:MaxPollDelay"] = "00:00:02" });
+
+        var options = services.GetRequiredService<IOptions<WorkerOptions>>().Value;
+
+        Assert.Equal(4, options.DeliveryConcurrency);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.MaxPollDelay);
+        Assert.Equal(2, options.FanOutConcurrency);
+        Assert.Equal(32, options.ReceiveBatchSize);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), options.MinPollDelay);
+    }
+
+    [Theory]
+    [InlineData("Storage:NamePrefix", "Bad_Prefix")]
+    [InlineData("Storage:ConnectionString", "")]
+    [InlineData("Workers:ReceiveBatchSize", "33")]
+    [InlineData("Workers:MinPollDelay", "00:00:05")]
+    public async Task Invalid_settings_are_refused_with_an_OptionsValidationException(string key, string value)
+    {
+        await using var services = Build(new() { [key] = value });
+
+        Assert.Throws<OptionsValidationException>(() =>
+        {
+            _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<WorkerOptions>>().Value;
+        });
+    }
+
+    private ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        settings.TryAdd("Storage:ConnectionString", azurite.ConnectionString);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ServiceCollection()
+            .AddLogging()
+            .AddStorageQueueTransport(configuration)
+            .BuildServiceProvider();
+    }
+}

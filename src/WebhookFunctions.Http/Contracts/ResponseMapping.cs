@@ -1,0 +1,92 @@
+using System.Text.Json;
+using WebhookFunctions.Engine.Common;
+using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.Health;
+using WebhookFunctions.Engine.Publishing;
+using WebhookFunctions.Engine.Subscriptions;
+
+namespace WebhookFunctions.Http.Contracts;
+
+/// <summary>Engine records to response DTOs: enums as camelCase strings, times as UTC (written with a Z).</summary>
+internal static class ResponseMapping
+{
+    public static PublishAcceptedResponse ToResponse(this PublishReceipt receipt) =>
+        new(receipt.Id, receipt.Type, receipt.Timestamp.UtcDateTime);
+
+    public static EventResponse ToResponse(this WebhookEvent webhookEvent) =>
+        new(webhookEvent.Id, webhookEvent.Type, webhookEvent.Timestamp.UtcDateTime, webhookEvent.Subject, webhookEvent.Source, new RawJson(webhookEvent.Data));
+
+    public static DeliveryAttemptResponse ToResponse(this DeliveryAttempt attempt) =>
+        new(
+            attempt.EventId,
+            attempt.SubscriptionId,
+            attempt.Attempt,
+            attempt.At.UtcDateTime,
+            attempt.DurationMs,
+            Name(attempt.Outcome),
+            attempt.StatusCode,
+            attempt.Error,
+            attempt.ResponseBody,
+            attempt.NextAttemptAt?.UtcDateTime);
+
+    public static SubscriptionResponse ToResponse(this Subscription subscription) =>
+        new(
+            subscription.Id,
+            subscription.Url.OriginalString,
+            subscription.EventTypes,
+            subscription.Description,
+            subscription.Headers,
+            Name(subscription.Status),
+            subscription.DisabledReason is { } reason ? Name(reason) : null,
+            subscription.CreatedAt.UtcDateTime,
+            subscription.UpdatedAt.UtcDateTime,
+            EntityTags.ToToken(subscription.ETag));
+
+    public static CreatedSubscriptionResponse ToResponse(this CreatedSubscription created)
+    {
+        var read = created.Subscription.ToResponse();
+        return new(
+            read.Id,
+            read.Url,
+            read.EventTypes,
+            read.Description,
+            read.Headers,
+            read.Status,
+            read.DisabledReason,
+            read.CreatedAt,
+            read.UpdatedAt,
+            read.Etag,
+            created.Secret);
+    }
+
+    public static RotatedSecretResponse ToResponse(this RotatedSecret rotated) =>
+        new(rotated.Secret, rotated.PreviousSecretExpiresAt.UtcDateTime);
+
+    public static DeadLetterResponse ToResponse(this DeadLetter deadLetter) =>
+        new(
+            deadLetter.EventId,
+            deadLetter.SubscriptionId,
+            deadLetter.EventType,
+            Name(deadLetter.Reason),
+            deadLetter.Description,
+            deadLetter.Attempts,
+            deadLetter.FirstAttemptAt.UtcDateTime,
+            deadLetter.LastAttemptAt.UtcDateTime,
+            deadLetter.LastStatusCode,
+            deadLetter.LastError);
+
+    public static ReplayResponse ToResponse(this ReplayCount count) => new(count.Matched, count.Replayed);
+
+    public static HealthResponse ToResponse(this HealthReport report) =>
+        new(report.Healthy ? "healthy" : "unhealthy", report.Checks);
+
+    public static PageResponse<TResponse> ToResponse<T, TResponse>(this Page<T> page, Func<T, TResponse> map) =>
+        new(page.Items.Select(map).ToList(), page.ContinuationToken);
+
+    /// <summary>The wire name of an enum member: <c>EndpointGone</c> → <c>endpointGone</c>.</summary>
+    public static string Name<TEnum>(TEnum value)
+        where TEnum : struct, Enum =>
+        JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+}

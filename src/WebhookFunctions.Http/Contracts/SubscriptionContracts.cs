@@ -1,0 +1,58 @@
+namespace WebhookFunctions.Http.Contracts;
+
+/// <summary>POST /api/subscriptions.</summary>
+internal sealed class CreateSubscriptionRequest
+{
+    public string? Url { get; init; }
+
+    public IReadOnlyList<string>? EventTypes { get; init; }
+
+    public string? Description { get; init; }
+
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    public string? Secret { get; init; }
+}
+
+/// <summary>PATCH /api/subscriptions/{id}: a missing or null field is left as it is.</summary>
+internal sealed class UpdateSubscriptionRequest
+{
+    public string? Url { get; init; }
+
+    public IReadOnlyList<string>? EventTypes { get; init; }
+
+    public string? Description { get; init; }
+
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    public string? Status { get; init; }
+}
+
+/// <summary>A subscription as every read returns it: never with its secret.</summary>
+internal sealed record SubscriptionResponse(
+    string Id,
+    string Url,
+    IReadOnlyList<string> EventTypes,
+    string? Description,
+    IReadOnlyDictionary<string, string> Headers,
+    string Status,
+    string? DisabledReason,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    string? Etag);
+
+/// <summary>The answer to a create: the only read, with rotation, that shows the secret.</summary>
+internal sealed record CreatedSubscriptionResponse(
+    string Id,
+    string Url,
+    IReadOnlyList<string> EventTypes,
+    string? Description,
+    IReadOnlyDictionary<string, string> Headers,
+    string Status,
+    string? DisabledReason,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    string? Etag,
+    string Secret);
+
+internal sealed record RotatedSecretResponse(string Secret, DateTime PreviousSecretExpiresAt);

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WebhookFunctions.Http.Security;
+
+namespace WebhookFunctions.Http;
+
+public static class HttpServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the HTTP handlers (which both hosts route to), the API key validator and its options (section "Api").
+    /// The engine's services come from AddWebhookEngine.
+    /// </summary>
+    public static IServiceCollection AddWebhookHttp(this IServiceCollection services)
+    {
+        services.AddOptions<ApiOptions>()
+            .BindConfiguration(ApiOptions.SectionName)
+            .Validate(options => options.Keys.All(key => !string.IsNullOrWhiteSpace(key)), "Api:Keys must not hold an empty key.")
+            .ValidateOnStart();
+        services.TryAddSingleton<ApiKeyValidator>();
+
+        // Scoped: the engine services they take may be scoped, and a handler lives for one request either way.
+        services.TryAddScoped<EventEndpoints>();
+        services.TryAddScoped<SubscriptionEndpoints>();
+        services.TryAddScoped<DeadLetterEndpoints>();
+        services.TryAddScoped<HealthEndpoints>();
+        return services;
+    }
+}

@@ -1,0 +1,30 @@
+using WebhookFunctions.Engine.Common;
+using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Http.Contracts;
+
+namespace WebhookFunctions.Http.Input;
+
+/// <summary>POST /api/dead-letters/replay's body as a filter and a dry-run flag.</summary>
+internal static class ReplayInput
+{
+    public static Result<(DeadLetterFilter Filter, bool DryRun)> Parse(RequestBody body)
+    {
+        var parsed = JsonBody.Parse(body.Content, ApiJsonContext.Default.ReplayRequest);
+        if (parsed.Value is not { } request)
+        {
+            return parsed.Error!;
+        }
+
+        var errors = new FieldErrors();
+        var since = errors.Time("since", request.Since);
+        var until = errors.Time("until", request.Until);
+        errors.TimeRange(since, until);
+        if (errors.Any)
+        {
+            return errors.ToError();
+        }
+
+        var filter = new DeadLetterFilter(request.SubscriptionId, request.EventId, request.EventType, since, until);
+        return Result<(DeadLetterFilter, bool)>.Success((filter, request.DryRun));
+    }
+}

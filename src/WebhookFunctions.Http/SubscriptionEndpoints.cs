@@ -1,0 +1,155 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using WebhookFunctions.Engine.Common;
+using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Http.Contracts;
+using WebhookFunctions.Http.Input;
+using WebhookFunctions.Http.Output;
+
+namespace WebhookFunctions.Http;
+
+/// <summary>/api/subscriptions and its sub-routes.</summary>
+public sealed class SubscriptionEndpoints(SubscriptionService subscriptionService)
+{
+    private static readonly IReadOnlyList<string> JsonOnly = [RequestBody.Json];
+
+    public async Task<IResult> CreateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = await RequestBody.ReadAsync(request, JsonOnly, cancellationToken);
+        if (body.Value is null)
+        {
+            return ApiProblems.From(body.Error!);
+        }
+
+        var parsed = JsonBody.Parse(body.Value.Content, ApiJsonContext.Default.CreateSubscriptionRequest);
+        if (parsed.Value is not { } input)
+        {
+            return ApiProblems.From(parsed.Error!);
+        }
+
+        var created = await subscriptionService.CreateAsync(
+            new SubscriptionInput(input.Url, input.EventTypes, input.Description, input.Headers, input.Secret),
+            cancellationToken);
+        return created.Map(subscription =>
+        {
+            var response = subscription.ToResponse();
+            return ApiResults.Created(
+                response,
+                ApiJsonContext.Default.CreatedSubscriptionResponse,
+                ApiResults.SubscriptionLocation(response.Id),
+                response.Etag is { } etag ? EntityTags.ToHeader(etag) : null);
+        });
+    }
+
+    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var query = new QueryReader(request.Query);
+        var limit = query.Limit();
+        var continuationToken = query.ContinuationToken();
+        if (query.Errors.Any)
+        {
+            return ApiProblems.From(query.Errors.ToError());
+        }
+
+        return await ResultMapping.ListingAsync(async () =>
+        {
+            var page = await subscriptionService.ListAsync(limit, continuationToken, cancellationToken);
+            return page.Map(found => ApiResults.Ok(
+                found.ToResponse(ResponseMapping.ToResponse),
+                ApiJsonContext.Default.PageResponseSubscriptionResponse));
+        });
+    }
+
+    public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        var subscription = await subscriptionService.GetAsync(id, cancellationToken);
+        return subscription.Map(Read);
+    }
+
+    public async Task<IResult> UpdateAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var ifMatch = request.Headers[HeaderNames.IfMatch];
+        if (ifMatch.Count == 0 || string.IsNullOrWhiteSpace(ifMatch.ToString()))
+        {
+            return ApiProblems.PreconditionRequired("PATCH needs an If-Match header with the subscription's ETag (from GET).");
+        }
+
+        if (ifMatch.Count > 1 || ifMatch.ToString().Trim() == "*")
+        {
+            return ApiProblems.From(OperationError.Invalid("If-Match", "If-Match must hold exactly one ETag of this subscription."));
+        }
+
+        var body = await RequestBody.ReadAsync(request, JsonOnly, cancellationToken);
+        if (body.Value is null)
+        {
+            return ApiProblems.From(body.Error!);
+        }
+
+        var parsed = JsonBody.Parse(body.Value.Content, ApiJsonContext.Default.UpdateSubscriptionRequest);
+        if (parsed.Value is not { } input)
+        {
+            return ApiProblems.From(parsed.Error!);
+        }
+
+        var updated = await subscriptionService.UpdateAsync(
+            id,
+            new SubscriptionPatch(input.Url, input.EventTypes, input.Description, input.Headers, input.Status),
+            EntityTags.FromIfMatch(ifMatch.ToString()),
+            cancellationToken);
+        return updated.Map(Read);
+    }
+
+    public async Task<IResult> DeleteAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        var deleted = await subscriptionService.DeleteAsync(id, cancellationToken);
+        return deleted.Map(existed => existed
+            ? ApiResults.NoContent()
+            : ApiProblems.From(OperationError.NotFound($"Subscription '{id}'")));
+    }
+
+    public async Task<IResult> RotateSecretAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        var rotated = await subscriptionService.RotateSecretAsync(id, cancellationToken);
+        return rotated.Map(secret => ApiResults.Ok(secret.ToResponse(), ApiJsonContext.Default.RotatedSecretResponse));
+    }
+
+    public async Task<IResult> SendTestAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        var receipt = await subscriptionService.SendTestAsync(id, cancellationToken);
+        return receipt.Map(accepted => ApiResults.Accepted(
+            accepted.ToResponse(),
+            ApiJsonContext.Default.PublishAcceptedResponse,
+            ApiResults.EventLocation(accepted.Id)));
+    }
+
+    public async Task<IResult> ListDeliveriesAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var query = new QueryReader(request.Query);
+        var limit = query.Limit();
+        var continuationToken = query.ContinuationToken();
+        if (query.Errors.Any)
+        {
+            return ApiProblems.From(query.Errors.ToError());
+        }
+
+        return await ResultMapping.ListingAsync(async () =>
+        {
+            var page = await subscriptionService.ListDeliveriesAsync(id, limit, continuationToken, cancellationToken);
+            return page.Map(found => ApiResults.Ok(
+                found.ToResponse(ResponseMapping.ToResponse),
+                ApiJsonContext.Default.PageResponseDeliveryAttemptResponse));
+        });
+    }
+
+    private static IResult Read(Subscription subscription)
+    {
+        var response = subscription.ToResponse();
+        return response.Etag is { } etag
+            ? ApiResults.Ok(response, ApiJsonContext.Default.SubscriptionResponse, EntityTags.ToHeader(etag))
+            : ApiResults.Ok(response, ApiJsonContext.Default.SubscriptionResponse);
+    }
+}

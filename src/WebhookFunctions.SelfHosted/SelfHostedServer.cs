@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Options;
+using WebhookFunctions.Engine;
+using WebhookFunctions.Http;
+using WebhookFunctions.Http.Security;
+using WebhookFunctions.Storage;
+
+namespace WebhookFunctions.SelfHosted;
+
+/// <summary>The self-hosted server: the HTTP contract plus fan-out and delivery workers over Azure Storage Queues.</summary>
+public static class SelfHostedServer
+{
+    /// <summary>Request bodies Kestrel lets through: a little over the API's own 256 KiB cap, which answers 413 itself.</summary>
+    public const long KestrelMaxRequestBodySize = 256 * 1024 + 16 * 1024;
+
+    /// <summary>
+    /// Builds the server; <paramref name="configure"/> runs before anything reads configuration, so tests can point it
+    /// at their own storage, keys and port.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">
+    /// An options class fails validation, or (outside Development) no API key is configured.
+    /// </exception>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        RequireApiKeyOutsideDevelopment(builder);
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = KestrelMaxRequestBodySize);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.Configure<HostOptions>(builder.Configuration.GetSection("Host"));
+
+        // First among hosted services: Azurite must listen before anything touches storage.
+        builder.Services.AddHostedService<AzuriteHostedService>();
+
+        builder.Services
+            .AddWebhookEngine(builder.Configuration)
+            .AddAzureStorageStores(builder.Configuration)
+            .AddStorageQueueTransport(builder.Configuration)
+            .AddWebhookHttp();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = FillDetail);
+        builder.AddObservability();
+
+        var app = builder.Build();
+
+        // Options are validated here, before the host starts, so a configuration mistake is one clear exception
+        // rather than a "Hosting failed to start" log entry with a stack trace.
+        app.Services.GetService<IStartupValidator>()?.Validate();
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapWebhookApi();
+        return app;
+    }
+
+    /// <summary>Errors raised outside the handlers (unknown route, wrong method, unhandled exception) get a detail too.</summary>
+    private static void FillDetail(ProblemDetailsContext context)
+    {
+        var request = context.HttpContext.Request;
+        context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+        {
+            StatusCodes.Status404NotFound => $"Nothing is served at {request.Method} {request.Path}.",
+            StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}.",
+            StatusCodes.Status500InternalServerError => "The server failed to handle the request; it has been logged.",
+            _ => context.ProblemDetails.Title,
+        };
+    }
+
+    private static void RequireApiKeyOutsideDevelopment(WebApplicationBuilder builder)
+    {
+        if (builder.Environment.IsDevelopment())
+        {
+            return;
+        }
+
+        var keys = builder.Configuration.GetSection($"{ApiOptions.SectionName}:{nameof(ApiOptions.Keys)}").Get<string[]>() ?? [];
+        if (!keys.Any(key => !string.IsNullOrWhiteSpace(key)))
+        {
+            throw new OptionsValidationException(
+                ApiOptions.SectionName,
+                typeof(ApiOptions),
+                [$"no API key is configured for the '{builder.Environment.EnvironmentName}' environment: set Api:Keys:0 (environment variable Api__Keys__0)."]);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using static WebhookFunctions.EndToEndTests.Api.ApiAssertions;
+
+namespace WebhookFunctions.EndToEndTests.Api;
+
+[Collection(ApiServerCollection.Name)]
+public sealed class AuthenticationAndHealthTests(ApiServerFixture server)
+{
+    private const string ValidSubscription = """{"url":"https://example.invalid/hooks","eventTypes":["*"]}""";
+
+    [Theory]
+    [InlineData("GET", "/api/subscriptions")]
+    [InlineData("GET", "/api/subscriptions/sub_x")]
+    [InlineData("GET", "/api/events/evt_x")]
+    [InlineData("GET", "/api/events/evt_x/deliveries")]
+    [InlineData("GET", "/api/dead-letters")]
+    [InlineData("POST", "/api/dead-letters/replay")]
+    [InlineData("POST", "/api/subscriptions/sub_x/test")]
+    public async Task Every_route_but_health_needs_a_key(string method, string path)
+    {
+        var response = await server.Anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_missing_key_is_401_and_writes_nothing()
+    {
+        var response = await AssertNothingWrittenAsync(server.Client, () => server.Anonymous.PostAsync("/api/subscriptions", Json(ValidSubscription)));
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData("wrong-key")]
+    [InlineData("end-to-end-test-ke")]
+    public async Task A_wrong_key_is_401_and_writes_nothing(string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/subscriptions") { Content = Json(ValidSubscription) };
+        request.Headers.Add("x-functions-key", key);
+
+        var response = await AssertNothingWrittenAsync(server.Client, () => server.Anonymous.SendAsync(request));
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task The_key_is_accepted_in_the_code_query_parameter()
+    {
+        var response = await server.Anonymous.GetAsync($"/api/subscriptions?code={ApiServerFixture.ApiKey}&limit=1");
+
+        await AssertJsonAsync(response, HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Health_needs_no_key_and_reports_every_check_healthy()
+    {
+        var health = await AssertJsonAsync(await server.Anonymous.GetAsync("/api/health"), HttpStatusCode.OK);
+
+        Assert.Equal("healthy", health.GetProperty("status").GetString());
+        var checks = health.GetProperty("checks").EnumerateObject().ToList();
+        Assert.NotEmpty(checks);
+        Assert.All(checks, check => Assert.Equal("healthy", check.Value.GetString()));
+    }
+
+    [Fact]
+    public async Task An_unknown_route_is_a_404_problem()
+    {
+        await AssertProblemAsync(await server.Client.GetAsync("/api/nothing-here"), HttpStatusCode.NotFound);
+    }
+}

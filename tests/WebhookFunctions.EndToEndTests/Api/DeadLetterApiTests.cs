@@ -1,0 +1,61 @@
+using System.Net;
+using System.Text.Json;
+using static WebhookFunctions.EndToEndTests.Api.ApiAssertions;
+
+namespace WebhookFunctions.EndToEndTests.Api;
+
+[Collection(ApiServerCollection.Name)]
+public sealed class DeadLetterApiTests(ApiServerFixture server)
+{
+    private HttpClient Client => server.Client;
+
+    [Fact]
+    public async Task Listing_with_every_filter_answers_a_page()
+    {
+        var page = await AssertJsonAsync(
+            await Client.GetAsync("/api/dead-letters?subscriptionId=sub_x&eventType=order.created&since=2025-01-01T00:00:00Z&until=2025-02-01T00:00:00%2B01:00&limit=10"),
+            HttpStatusCode.OK);
+
+        Assert.Empty(page.GetProperty("items").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, page.GetProperty("continuationToken").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("since=yesterday", "since")]
+    [InlineData("since=2025-01-01", "since")]
+    [InlineData("until=2025-01-01T00:00:00", "until")]
+    [InlineData("since=2025-02-01T00:00:00Z&until=2025-01-01T00:00:00Z", "until")]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=500", "limit")]
+    [InlineData("continuationToken=forged", "continuationToken")]
+    public async Task A_bad_query_is_400_naming_the_parameter(string query, string field)
+    {
+        await AssertProblemAsync(await Client.GetAsync($"/api/dead-letters?{query}"), HttpStatusCode.BadRequest, field);
+    }
+
+    [Fact]
+    public async Task A_dry_run_replay_answers_matched_and_replayed()
+    {
+        var result = await AssertJsonAsync(
+            await Client.PostAsync("/api/dead-letters/replay", Json("""{"subscriptionId":"sub_x","dryRun":true}""")),
+            HttpStatusCode.OK);
+
+        Assert.Equal(0, result.GetProperty("matched").GetInt32());
+        Assert.Equal(0, result.GetProperty("replayed").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("""{"since":"2025-02-01T00:00:00Z","until":"2025-01-01T00:00:00Z"}""", "until")]
+    [InlineData("""{"since":"2025-01-01T00:00:00Z","until":"2025-01-01T00:00:00Z"}""", "until")]
+    [InlineData("""{"since":"last week"}""", "since")]
+    [InlineData("""{"dryRun":"yes"}""", "dryRun")]
+    [InlineData("""{"dryRun":true""", "body")]
+    public async Task An_invalid_replay_is_400_and_replays_nothing(string body, string field)
+    {
+        var before = await Client.GetStringAsync("/api/dead-letters?limit=200");
+
+        await AssertProblemAsync(await Client.PostAsync("/api/dead-letters/replay", Json(body)), HttpStatusCode.BadRequest, field);
+
+        Assert.Equal(before, await Client.GetStringAsync("/api/dead-letters?limit=200"));
+    }
+}

@@ -18,8 +18,17 @@ public static class ServiceCollectionExtensions
     /// <summary>Registers the engine's services and options; hosts add the storage and transport adapters of its ports.</summary>
     public static IServiceCollection AddWebhookEngine(this IServiceCollection services, IConfiguration configuration)
     {
+        var delivery = configuration.GetSection(DeliveryOptions.SectionName);
         services.AddOptions<DeliveryOptions>()
-            .Bind(configuration.GetSection(DeliveryOptions.SectionName))
+            .Bind(delivery)
+            // The binder appends configured list items to the default schedule; a configured schedule replaces it.
+            .PostConfigure(options =>
+            {
+                if (delivery.GetSection(nameof(DeliveryOptions.RetrySchedule)).Get<TimeSpan[]>() is { Length: > 0 } schedule)
+                {
+                    options.RetrySchedule = schedule.ToList();
+                }
+            })
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<EgressOptions>()

@@ -22,10 +22,7 @@ builder.Services.AddServiceBusTransport(builder.Configuration);
 // Service Bus dead-letters whole messages, so each delivery message carries one subscription whatever the settings say.
 builder.Services.PostConfigure<DeliveryOptions>(options => options.FanOutBatchSize = 1);
 
-// The HTTP contract's handlers, the same classes the self-hosted server routes to.
-builder.Services.AddSingleton<EventEndpoints>();
-builder.Services.AddSingleton<SubscriptionEndpoints>();
-builder.Services.AddSingleton<DeadLetterEndpoints>();
-builder.Services.AddSingleton<HealthEndpoints>();
+// The HTTP contract's handlers, the same classes the self-hosted server routes to; keys are the host's (AuthorizationLevel.Function).
+builder.Services.AddWebhookHttp();
 
 builder.Build().Run();

@@ -23,7 +23,8 @@ public sealed class RunningServer : IAsyncDisposable
         this.azurite = azurite;
         this.app = app;
         var baseAddress = new Uri(app.Urls.Single());
-        Client = new HttpClient { BaseAddress = baseAddress };
+        // No trace headers of the test's own: a test that sends a traceparent means that one.
+        Client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = baseAddress };
         Client.DefaultRequestHeaders.Add("x-functions-key", ApiKey);
         Client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         Anonymous = new HttpClient { BaseAddress = baseAddress };

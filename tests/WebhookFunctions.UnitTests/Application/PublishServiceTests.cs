@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WebhookFunctions.Engine;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.Publishing;
 using WebhookFunctions.UnitTests.Fakes;
@@ -68,5 +72,21 @@ public sealed class PublishServiceTests : IDisposable
         Assert.Contains("type", result.Error.FieldErrors!.Keys);
         Assert.Empty(harness.Events.Items);
         Assert.Empty(harness.Transport.Notices);
+    }
+}
+
+public sealed class EngineRegistrationTests
+{
+    [Fact]
+    public void A_configured_retry_schedule_replaces_the_default_instead_of_extending_it()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Delivery:RetrySchedule:0"] = "00:00:00", ["Delivery:RetrySchedule:1"] = "00:00:03" })
+            .Build();
+        using var provider = new ServiceCollection().AddWebhookEngine(configuration).BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<Engine.Delivery.DeliveryOptions>>().Value;
+
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromSeconds(3)], options.RetrySchedule);
     }
 }

@@ -4,7 +4,7 @@ using WebhookFunctions.Http.Security;
 
 namespace WebhookFunctions.SelfHosted;
 
-/// <summary>The routes of the HTTP contract (shared/api.md); every one but health needs an API key.</summary>
+/// <summary>The routes of the HTTP contract; every one but health needs an API key.</summary>
 internal static class ApiRoutes
 {
     public static void MapWebhookApi(this IEndpointRouteBuilder app)

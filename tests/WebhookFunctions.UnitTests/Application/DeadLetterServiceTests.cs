@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using WebhookFunctions.Engine.Common;
+using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.UnitTests.Fakes;
+
+namespace WebhookFunctions.UnitTests.Application;
+
+public sealed class DeadLetterServiceTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 6, 0, 0, TimeSpan.Zero);
+    private readonly InMemoryDeadLetterStore store = new();
+    private readonly RecordingTransport transport = new();
+    private readonly DeadLetterService service;
+
+    public DeadLetterServiceTests() => service = new DeadLetterService(store, transport, NullLogger<DeadLetterService>.Instance);
+
+    [Fact]
+    public async Task Replay_requeues_each_match_at_attempt_one_and_removes_it()
+    {
+        store.Items.Add(DeadLetterOf("evt_1", "sub_a"));
+        store.Items.Add(DeadLetterOf("evt_2", "sub_b"));
+
+        var result = await service.ReplayAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), dryRun: false, CancellationToken.None);
+
+        Assert.Equal(new ReplayCount(1, 1), result.Value);
+        var job = Assert.Single(transport.Sent);
+        Assert.Equal(("evt_1", 1, new[] { "sub_a" }), (job.EventId, job.Attempt, job.SubscriptionIds.ToArray()));
+        Assert.Equal("evt_2", Assert.Single(store.Items).EventId);
+    }
+
+    [Fact]
+    public async Task A_dry_run_counts_without_requeueing_or_removing()
+    {
+        store.Items.Add(DeadLetterOf("evt_1", "sub_a"));
+
+        var result = await service.ReplayAsync(new DeadLetterFilter(), dryRun: true, CancellationToken.None);
+
+        Assert.Equal(new ReplayCount(1, 0), result.Value);
+        Assert.Empty(transport.Sent);
+        Assert.Single(store.Items);
+    }
+
+    [Fact]
+    public async Task An_inverted_time_range_is_refused_before_the_store_is_touched()
+    {
+        store.Items.Add(DeadLetterOf("evt_1", "sub_a"));
+
+        var result = await service.ReplayAsync(new DeadLetterFilter(Since: Now, Until: Now.AddHours(-1)), dryRun: false, CancellationToken.None);
+
+        Assert.Equal(ErrorKind.Validation, result.Error!.Kind);
+        Assert.Equal(0, store.Calls);
+        Assert.Empty(transport.Sent);
+    }
+
+    private static DeadLetter DeadLetterOf(string eventId, string subscriptionId) =>
+        new(eventId, subscriptionId, "order.created", DeadLetterReason.MaxAttemptsExceeded, "gave up", 10, Now.AddDays(-3), Now, 500, null, null);
+
+    private sealed class InMemoryDeadLetterStore : IDeadLetterStore
+    {
+        public List<DeadLetter> Items { get; } = [];
+
+        public int Calls { get; private set; }
+
+        public Task<Page<DeadLetter>> ListAsync(DeadLetterFilter filter, int limit, string? continuationToken, CancellationToken cancellationToken)
+        {
+            Calls++;
+            return Task.FromResult(new Page<DeadLetter>(Items.Where(filter.Matches).Take(limit).ToList(), null));
+        }
+
+        public async Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task> requeue, CancellationToken cancellationToken)
+        {
+            Calls++;
+            var matches = Items.Where(filter.Matches).ToList();
+            if (dryRun)
+            {
+                return new ReplayCount(matches.Count, 0);
+            }
+
+            foreach (var deadLetter in matches)
+            {
+                await requeue(deadLetter, cancellationToken);
+                Items.Remove(deadLetter);
+            }
+
+            return new ReplayCount(matches.Count, matches.Count);
+        }
+    }
+}

@@ -24,7 +24,8 @@ public sealed class DeadLetterServiceTests
 
         Assert.Equal(new ReplayCount(1, 1), result.Value);
         var job = Assert.Single(transport.Sent);
-        Assert.Equal(("evt_1", 1, new[] { "sub_a" }), (job.EventId, job.Attempt, job.SubscriptionIds.ToArray()));
+        Assert.Equal(("evt_1", 1), (job.EventId, job.Attempt));
+        Assert.Equal(["sub_a"], job.SubscriptionIds);
         Assert.Equal("evt_2", Assert.Single(store.Items).EventId);
     }
 

@@ -7,4 +7,7 @@ public interface IEventStore
     Task<bool> TryAddAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken);
 
     Task<WebhookEvent?> GetAsync(string eventId, CancellationToken cancellationToken);
+
+    /// <summary>Records that the event's notice is on the events queue.</summary>
+    Task MarkNoticeQueuedAsync(string eventId, CancellationToken cancellationToken);
 }

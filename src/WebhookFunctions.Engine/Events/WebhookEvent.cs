@@ -1,6 +1,9 @@
 namespace WebhookFunctions.Engine.Events;
 
-/// <summary>An event as accepted by publish. <see cref="Data"/> is the raw UTF-8 JSON of the event's data.</summary>
+/// <summary>
+/// An event as accepted by publish. <see cref="Data"/> is the raw UTF-8 JSON of the event's data;
+/// <see cref="NoticeQueued"/> says its notice reached the events queue (so a repeated publish need not send it).
+/// </summary>
 public sealed record WebhookEvent(
     string Id,
     string Type,
@@ -8,4 +11,5 @@ public sealed record WebhookEvent(
     string? Subject,
     string? Source,
     ReadOnlyMemory<byte> Data,
-    string? TraceParent);
+    string? TraceParent,
+    bool NoticeQueued = false);

@@ -38,10 +38,9 @@ public sealed class PublishService(
             var firstEventId = await idempotencyKeys.TryRecordAsync(key, eventId, now, options.Value.IdempotencyWindow, cancellationToken);
             if (firstEventId is not null)
             {
-                var earlier = await events.GetAsync(firstEventId, cancellationToken);
-                if (earlier is not null)
+                if (await events.GetAsync(firstEventId, cancellationToken) is { } earlier)
                 {
-                    return Result<PublishReceipt>.Success(new PublishReceipt(earlier.Id, earlier.Type, earlier.Timestamp, AlreadyAccepted: true));
+                    return await AlreadyAcceptedAsync(earlier, cancellationToken);
                 }
 
                 // The key was recorded by a request that failed before storing its event: finish that publish now.
@@ -58,18 +57,35 @@ public sealed class PublishService(
             command.Data,
             activity?.Id ?? command.TraceParent);
 
-        if (!await events.TryAddAsync(webhookEvent, cancellationToken))
+        if (!await events.TryAddAsync(webhookEvent, cancellationToken) && await events.GetAsync(eventId, cancellationToken) is { } existing)
         {
-            var existing = await events.GetAsync(eventId, cancellationToken);
-            if (existing is not null)
-            {
-                return Result<PublishReceipt>.Success(new PublishReceipt(existing.Id, existing.Type, existing.Timestamp, AlreadyAccepted: true));
-            }
+            return await AlreadyAcceptedAsync(existing, cancellationToken);
         }
 
-        await eventQueue.SendAsync(new EventNotice(webhookEvent.Id, webhookEvent.Type, webhookEvent.TraceParent), cancellationToken);
+        await QueueNoticeAsync(webhookEvent, cancellationToken);
         WebhookTelemetry.EventsPublished.Add(1, new KeyValuePair<string, object?>("event.type", webhookEvent.Type));
         logger.LogInformation("Accepted event {EventId} of type {EventType}", webhookEvent.Id, webhookEvent.Type);
         return Result<PublishReceipt>.Success(new PublishReceipt(webhookEvent.Id, webhookEvent.Type, webhookEvent.Timestamp, AlreadyAccepted: false));
+    }
+
+    /// <summary>
+    /// A repeated publish answers with the first event. If the first request stored it but died before its notice
+    /// was queued (the client saw no 202 and retried), the notice is queued now, so the event is not silently dropped.
+    /// </summary>
+    private async Task<Result<PublishReceipt>> AlreadyAcceptedAsync(WebhookEvent earlier, CancellationToken cancellationToken)
+    {
+        if (!earlier.NoticeQueued)
+        {
+            logger.LogWarning("Event {EventId} was stored without its notice queued; queueing it now", earlier.Id);
+            await QueueNoticeAsync(earlier, cancellationToken);
+        }
+
+        return Result<PublishReceipt>.Success(new PublishReceipt(earlier.Id, earlier.Type, earlier.Timestamp, AlreadyAccepted: true));
+    }
+
+    private async Task QueueNoticeAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    {
+        await eventQueue.SendAsync(new EventNotice(webhookEvent.Id, webhookEvent.Type, webhookEvent.TraceParent), cancellationToken);
+        await events.MarkNoticeQueuedAsync(webhookEvent.Id, cancellationToken);
     }
 }

@@ -76,6 +76,10 @@ internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClie
             entity.GetString("Subject"),
             entity.GetString("Source"),
             data,
-            entity.GetString("TraceParent"));
+            entity.GetString("TraceParent"),
+            entity.GetBoolean("NoticeQueued") ?? false);
     }
+
+    public async Task MarkNoticeQueuedAsync(string eventId, CancellationToken cancellationToken) =>
+        await table.UpdateEntityAsync(new TableEntity(eventId, RowKey) { ["NoticeQueued"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
 }

@@ -58,6 +58,20 @@ public sealed class EventTableStoreTests(AzuriteFixture azurite) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Marking_the_notice_queued_is_read_back_and_changes_nothing_else()
+    {
+        var stored = NewEvent("evt-marked", "{\"a\":1}"u8.ToArray());
+        await store.TryAddAsync(stored, CancellationToken.None);
+        Assert.False((await store.GetAsync("evt-marked", CancellationToken.None))!.NoticeQueued);
+
+        await store.MarkNoticeQueuedAsync("evt-marked", CancellationToken.None);
+
+        var read = await store.GetAsync("evt-marked", CancellationToken.None);
+        Assert.True(read!.NoticeQueued);
+        AssertSameEvent(stored, read with { NoticeQueued = false });
+    }
+
+    [Fact]
     public async Task An_unknown_event_reads_as_null()
     {
         Assert.Null(await store.GetAsync("missing", CancellationToken.None));

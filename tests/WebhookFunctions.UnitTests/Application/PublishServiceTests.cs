@@ -64,6 +64,21 @@ public sealed class PublishServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_repeat_of_a_publish_that_died_before_queueing_its_notice_queues_it_once()
+    {
+        var stored = new Engine.Events.WebhookEvent("order-7", "order.created", harness.Clock.GetUtcNow(), null, null, "1"u8.ToArray(), null);
+        await harness.Events.TryAddAsync(stored, CancellationToken.None);
+
+        var retried = await harness.Publish.PublishAsync(new PublishCommand("order-7", "order.created", "1"u8.ToArray()), CancellationToken.None);
+        var again = await harness.Publish.PublishAsync(new PublishCommand("order-7", "order.created", "1"u8.ToArray()), CancellationToken.None);
+
+        Assert.True(retried.Value!.AlreadyAccepted);
+        Assert.True(again.Value!.AlreadyAccepted);
+        Assert.Equal("order-7", Assert.Single(harness.Transport.Notices).EventId);
+        Assert.True(harness.Events.Items["order-7"].NoticeQueued);
+    }
+
+    [Fact]
     public async Task An_invalid_type_is_refused_and_nothing_is_written()
     {
         var result = await harness.Publish.PublishAsync(new PublishCommand(null, "order..created", "1"u8.ToArray()), CancellationToken.None);

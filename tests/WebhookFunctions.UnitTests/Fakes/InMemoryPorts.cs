@@ -65,6 +65,12 @@ internal sealed class InMemoryEventStore : IEventStore
     public Task<bool> TryAddAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken) => Task.FromResult(Items.TryAdd(webhookEvent.Id, webhookEvent));
 
     public Task<WebhookEvent?> GetAsync(string eventId, CancellationToken cancellationToken) => Task.FromResult(Items.GetValueOrDefault(eventId));
+
+    public Task MarkNoticeQueuedAsync(string eventId, CancellationToken cancellationToken)
+    {
+        Items[eventId] = Items[eventId] with { NoticeQueued = true };
+        return Task.CompletedTask;
+    }
 }
 
 internal sealed class InMemoryIdempotencyStore : IIdempotencyStore

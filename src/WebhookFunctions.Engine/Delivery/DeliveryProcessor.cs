@@ -66,7 +66,7 @@ public sealed class DeliveryProcessor(
     private async Task<DeliveryAttempt?> DeliverToAsync(
         DeliveryJob job, string subscriptionId, WebhookEvent webhookEvent, byte[] body, IDeliverySettlement settlement, CancellationToken cancellationToken)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["EventId"] = job.EventId, ["SubscriptionId"] = subscriptionId, ["Attempt"] = job.Attempt });
+        using var scope = logger.BeginScope("Event {EventId} to subscription {SubscriptionId}, attempt {Attempt}", job.EventId, subscriptionId, job.Attempt);
         var now = timeProvider.GetUtcNow();
         var subscription = await subscriptions.FindAsync(subscriptionId, cancellationToken);
         if (subscription is null)

@@ -51,7 +51,7 @@ public sealed class PublishService(
         var webhookEvent = new WebhookEvent(
             eventId,
             command.Type!,
-            command.Time?.ToUniversalTime() ?? now,
+            ToMilliseconds(command.Time?.ToUniversalTime() ?? now),
             command.Subject,
             command.Source,
             command.Data,
@@ -82,6 +82,9 @@ public sealed class PublishService(
 
         return Result<PublishReceipt>.Success(new PublishReceipt(earlier.Id, earlier.Type, earlier.Timestamp, AlreadyAccepted: true));
     }
+
+    // The envelope carries milliseconds; the stored and answered timestamp is the same instant.
+    private static DateTimeOffset ToMilliseconds(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerMillisecond));
 
     private async Task QueueNoticeAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {

@@ -118,6 +118,37 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         return launcher;
     }
 
+    /// <summary>
+    /// Stops Azurite the way an operator would (SIGTERM: it closes its servers and saves its data), waiting up to
+    /// <paramref name="timeout"/> before killing it. Disposing kills it at once, which may lose its last unsaved writes.
+    /// </summary>
+    public async Task StopGracefullyAsync(TimeSpan timeout)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        using (var terminate = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", process.Id.ToString(CultureInfo.InvariantCulture) }, UseShellExecute = false }))
+        {
+            if (terminate is not null)
+            {
+                await terminate.WaitForExitAsync();
+            }
+        }
+
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

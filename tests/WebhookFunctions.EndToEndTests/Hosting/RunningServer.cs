@@ -15,10 +15,10 @@ public sealed class RunningServer : IAsyncDisposable
 {
     public const string ApiKey = "end-to-end-test-key";
 
-    private readonly AzuriteLauncher azurite;
+    private readonly AzuriteLauncher? azurite;
     private readonly WebApplication app;
 
-    private RunningServer(AzuriteLauncher azurite, WebApplication app)
+    private RunningServer(AzuriteLauncher? azurite, WebApplication app)
     {
         this.azurite = azurite;
         this.app = app;
@@ -41,10 +41,22 @@ public sealed class RunningServer : IAsyncDisposable
     public static async Task<RunningServer> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var azurite = await AzuriteLauncher.StartOnFreePortsAsync(NullLogger.Instance, CancellationToken.None);
+        return await StartAsync(settings, azurite.ConnectionString, azurite);
+    }
+
+    /// <summary>
+    /// A server on storage that outlives it (e.g. to start a second server where the first stopped): pass the same
+    /// Storage:NamePrefix in <paramref name="settings"/>; the Azurite behind <paramref name="storageConnectionString"/> is left running.
+    /// </summary>
+    public static Task<RunningServer> StartOnStorageAsync(IReadOnlyDictionary<string, string?> settings, string storageConnectionString) =>
+        StartAsync(settings, storageConnectionString, ownAzurite: null);
+
+    private static async Task<RunningServer> StartAsync(IReadOnlyDictionary<string, string?> settings, string storageConnectionString, AzuriteLauncher? ownAzurite)
+    {
         var all = new Dictionary<string, string?>
         {
             ["Urls"] = "http://127.0.0.1:0",
-            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:ConnectionString"] = storageConnectionString,
             ["Storage:NamePrefix"] = $"e{Guid.NewGuid():N}"[..16],
             ["Api:Keys:0"] = ApiKey,
             ["Logging:LogLevel:Default"] = "Warning",
@@ -56,7 +68,7 @@ public sealed class RunningServer : IAsyncDisposable
 
         var app = SelfHostedServer.Build(["--environment", "EndToEnd"], builder => builder.Configuration.AddInMemoryCollection(all));
         await app.StartAsync();
-        return new RunningServer(azurite, app);
+        return new RunningServer(ownAzurite, app);
     }
 
     public async ValueTask DisposeAsync()
@@ -65,6 +77,9 @@ public sealed class RunningServer : IAsyncDisposable
         Anonymous.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
-        await azurite.DisposeAsync();
+        if (azurite is not null)
+        {
+            await azurite.DisposeAsync();
+        }
     }
 }

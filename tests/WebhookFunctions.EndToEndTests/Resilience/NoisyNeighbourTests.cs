@@ -30,7 +30,6 @@ public sealed class NoisyNeighbourTests(ITestOutputHelper output)
         ["Delivery:RetrySchedule:3"] = "00:00:04",
         ["Delivery:RetrySchedule:4"] = "00:00:08",
         ["EndpointHealth:FailureThreshold"] = "5",
-        ["EndpointHealth:OpenDuration"] = "00:05:00",
         ["Workers:DeliveryConcurrency"] = "16",
         ["Workers:FanOutConcurrency"] = "4",
         ["Workers:MaxPollDelay"] = "00:00:00.200",

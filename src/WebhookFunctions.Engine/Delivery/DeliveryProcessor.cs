@@ -47,16 +47,28 @@ public sealed class DeliveryProcessor(
 
         var body = EventEnvelope.Serialize(webhookEvent);
         var attempts = new ConcurrentBag<DeliveryAttempt>();
+        var deferred = new ConcurrentBag<(string SubscriptionId, DateTimeOffset RetryAt)>();
         await Parallel.ForEachAsync(
             job.SubscriptionIds,
             new ParallelOptions { MaxDegreeOfParallelism = ParallelTargetsPerJob, CancellationToken = cancellationToken },
             async (subscriptionId, token) =>
             {
-                if (await DeliverToAsync(job, subscriptionId, webhookEvent, body, settlement, token) is { } attempt)
+                if (await DeliverToAsync(job, subscriptionId, webhookEvent, body, settlement, deferred, token) is { } attempt)
                 {
                     attempts.Add(attempt);
                 }
             });
+
+        if (!deferred.IsEmpty)
+        {
+            // One message for every target of this job that its endpoint could not take now, not one each: a broken
+            // endpoint must not multiply the queue traffic that every other endpoint shares.
+            var retryAt = deferred.Max(d => d.RetryAt);
+            await deliveryQueue.ScheduleAsync(
+                job with { SubscriptionIds = deferred.Select(d => d.SubscriptionId).ToList(), DueAt = retryAt, FirstAttemptAt = job.FirstAttemptAt ?? timeProvider.GetUtcNow() },
+                retryAt,
+                cancellationToken);
+        }
 
         await deliveryLog.AppendAsync(attempts.ToList(), cancellationToken);
         await settlement.CompleteAsync(cancellationToken);
@@ -64,7 +76,13 @@ public sealed class DeliveryProcessor(
 
     /// <returns>The attempt to log, or null when the attempt was deferred without being made.</returns>
     private async Task<DeliveryAttempt?> DeliverToAsync(
-        DeliveryJob job, string subscriptionId, WebhookEvent webhookEvent, byte[] body, IDeliverySettlement settlement, CancellationToken cancellationToken)
+        DeliveryJob job,
+        string subscriptionId,
+        WebhookEvent webhookEvent,
+        byte[] body,
+        IDeliverySettlement settlement,
+        ConcurrentBag<(string SubscriptionId, DateTimeOffset RetryAt)> deferred,
+        CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope("Event {EventId} to subscription {SubscriptionId}, attempt {Attempt}", job.EventId, subscriptionId, job.Attempt);
         var now = timeProvider.GetUtcNow();
@@ -89,7 +107,7 @@ public sealed class DeliveryProcessor(
         if (!admission.Admitted)
         {
             // Not an attempt: the same attempt number comes back when the endpoint can take it.
-            await deliveryQueue.ScheduleAsync(job with { SubscriptionIds = [subscriptionId], DueAt = admission.RetryAt, FirstAttemptAt = firstAttemptAt }, admission.RetryAt, cancellationToken);
+            deferred.Add((subscriptionId, admission.RetryAt));
             logger.LogDebug("Deferred to {RetryAt}: {Why}", admission.RetryAt, admission.Why);
             return null;
         }

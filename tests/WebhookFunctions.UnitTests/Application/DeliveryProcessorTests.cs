@@ -265,3 +265,32 @@ public sealed class DeliveryProcessorEndpointHealthTests
         Assert.Null((await harness.Subscriptions.GetAsync(subscription.Id, CancellationToken.None))!.FailingSince);
     }
 }
+
+public sealed class DeliveryProcessorDeferralTests
+{
+    [Fact]
+    public async Task Targets_whose_circuits_are_open_leave_in_one_scheduled_message_before_completion()
+    {
+        using var harness = new EngineHarness(configureHealth: o => o.FailureThreshold = 1);
+        var healthy = await harness.SubscribeAsync("ok.test", "order.*");
+        var brokenA = await harness.SubscribeAsync("broken-a.test", "order.*");
+        var brokenB = await harness.SubscribeAsync("broken-b.test", "order.*");
+        harness.Receiver.Answer("broken-a.test", HttpStatusCode.InternalServerError);
+        harness.Receiver.Answer("broken-b.test", HttpStatusCode.InternalServerError);
+        var first = await harness.StoreEventAsync();
+        await harness.ProcessAsync(new DeliveryJob(first.Id, first.Type, [brokenA.Id, brokenB.Id], 1, null));
+        while (harness.Transport.Scheduled.TryDequeue(out _))
+        {
+        }
+
+        harness.Transport.Calls.Clear();
+        var next = await harness.StoreEventAsync();
+        await harness.ProcessAsync(new DeliveryJob(next.Id, next.Type, [healthy.Id, brokenA.Id, brokenB.Id], 1, null));
+
+        var (deferred, _) = Assert.Single(harness.Transport.Scheduled);
+        Assert.Equal(new[] { brokenA.Id, brokenB.Id }.Order(StringComparer.Ordinal), deferred.SubscriptionIds.Order(StringComparer.Ordinal));
+        Assert.Equal(1, deferred.Attempt);
+        Assert.Equal(["schedule", "complete"], harness.Transport.Calls);
+        Assert.Equal(healthy.Id, Assert.Single(harness.Log.Attempts, a => a.EventId == next.Id).SubscriptionId);
+    }
+}

@@ -60,7 +60,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
     }
 
     /// <summary>The comparison means something only if the stores hold data a bad request could damage.</summary>
-    private void AssertEveryStoreHoldsData(string snapshot, string prefix)
+    private static void AssertEveryStoreHoldsData(string snapshot, string prefix)
     {
         foreach (var table in (string[])["subscriptions", "events", "idempotency", "deliveryattempts", "subscriptiondeliveries", "deadletters"])
         {

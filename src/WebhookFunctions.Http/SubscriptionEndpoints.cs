@@ -94,10 +94,17 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
             return ApiProblems.From(parsed.Error!);
         }
 
+        if (EntityTags.FromIfMatch(ifMatch.ToString()) is not { } storeETag)
+        {
+            // An If-Match this API never issued matches nothing: 412, or 404 when there is nothing to match.
+            var current = await subscriptionService.GetAsync(id, cancellationToken);
+            return current.Map(_ => ApiProblems.From(OperationError.StaleETag()));
+        }
+
         var updated = await subscriptionService.UpdateAsync(
             id,
             new SubscriptionPatch(input.Url, input.EventTypes, input.Description, input.Headers, input.Status),
-            EntityTags.FromIfMatch(ifMatch.ToString()),
+            storeETag,
             cancellationToken);
         return updated.Map(Read);
     }

@@ -21,6 +21,10 @@ internal static class SubscriptionRules
 
     private const string ReservedHeaderPrefix = "webhook-";
 
+    // Printable ASCII, space and tab: RFC 9110 field-value characters without obs-text, which HttpClient refuses to send.
+    private static readonly SearchValues<char> HeaderValueChars =
+        SearchValues.Create("\t !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
     // RFC 9110 §5.6.2 token characters.
     private static readonly SearchValues<char> TokenChars =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
@@ -83,6 +87,13 @@ internal static class SubscriptionRules
             return;
         }
 
+        // Uri.TryCreate drops tabs and line breaks silently, so "https://a/\r\nX: y" would parse; the stored url must be what was sent.
+        if (url.AsSpan().IndexOfAnyInRange('\0', ' ') >= 0 || url.Contains('\u007F', StringComparison.Ordinal))
+        {
+            errors.Add(Field, "The url must not contain spaces, line breaks or other control characters; percent-encode them.");
+            return;
+        }
+
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc || string.IsNullOrEmpty(uri.Host))
         {
             errors.Add(Field, $"The url must be {schemes}.");
@@ -113,7 +124,9 @@ internal static class SubscriptionRules
 
         if (eventTypes.Count > MaxEventTypes)
         {
+            // Not one message per entry as well: a list of 50,000 would answer with megabytes of errors.
             errors.Add(Field, $"At most {MaxEventTypes} event types can be listed; use a prefix such as \"order.*\" to cover many.");
+            return;
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -180,6 +193,11 @@ internal static class SubscriptionRules
             else if (value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
             {
                 errors.Add(Field, $"The value of the header \"{name}\" must not contain line breaks or NUL characters.");
+            }
+            else if (value.AsSpan().ContainsAnyExcept(HeaderValueChars))
+            {
+                // The sender puts values on the wire as ASCII; anything else could never be delivered.
+                errors.Add(Field, $"The value of the header \"{name}\" must be printable ASCII (spaces and tabs allowed); encode anything else.");
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace WebhookFunctions.Http.Contracts;
 
@@ -8,15 +9,22 @@ namespace WebhookFunctions.Http.Contracts;
 /// sends <c>W/"datetime'…'"</c>), so they travel as base64url tokens: quoted in the ETag header, bare in the body, and
 /// accepted back in If-Match with or without quotes or W/.
 /// </summary>
-internal static class EntityTags
+internal static partial class EntityTags
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static string? ToToken(string? storeETag) =>
         storeETag is null ? null : Base64Url.EncodeToString(Encoding.UTF8.GetBytes(storeETag));
 
     public static string ToHeader(string token) => $"\"{token}\"";
 
-    /// <summary>The store ETag an If-Match value names; a value this API never issued comes back as is, so it cannot match.</summary>
-    public static string FromIfMatch(string ifMatch)
+    /// <summary>
+    /// The store ETag an If-Match value names, or null when it names none this API can have issued: not base64url, or
+    /// not decoding to an RFC 9110 entity-tag (which every store ETag is, as stores send them in HTTP headers). Such a
+    /// value can never match, and handing it to the store would make the store refuse the request rather than the
+    /// precondition.
+    /// </summary>
+    public static string? FromIfMatch(string ifMatch)
     {
         ArgumentNullException.ThrowIfNull(ifMatch);
         var token = ifMatch.Trim();
@@ -32,11 +40,16 @@ internal static class EntityTags
 
         try
         {
-            return Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
+            var storeETag = StrictUtf8.GetString(Base64Url.DecodeFromChars(token));
+            return EntityTag().IsMatch(storeETag) ? storeETag : null;
         }
-        catch (FormatException)
+        catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
         {
-            return ifMatch;
+            return null;
         }
     }
+
+    // RFC 9110 §8.8.3: entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE, etagc = %x21 / %x23-7E (obs-text left out).
+    [GeneratedRegex("""^(W/)?"[\x21\x23-\x7E]*"$""", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    private static partial Regex EntityTag();
 }

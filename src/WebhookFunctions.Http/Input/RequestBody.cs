@@ -43,7 +43,11 @@ internal sealed record RequestBody(string MediaType, byte[] Content)
                 var read = await request.Body.ReadAsync(buffer.AsMemory(length, MaxBytes + 1 - length), cancellationToken);
                 if (read == 0)
                 {
-                    return Result<RequestBody>.Success(new RequestBody(mediaType, buffer.AsSpan(0, length).ToArray()));
+                    // Checked here, once for every route: the JSON reader leaves string contents unchecked until they are
+                    // read, and invalid UTF-8 found then is an exception, not a JSON error.
+                    return System.Text.Unicode.Utf8.IsValid(buffer.AsSpan(0, length))
+                        ? Result<RequestBody>.Success(new RequestBody(mediaType, buffer.AsSpan(0, length).ToArray()))
+                        : OperationError.Invalid("body", "The request body is not valid UTF-8.");
                 }
 
                 length += read;

@@ -25,13 +25,13 @@ public sealed class ApiKeyValidator(IOptionsMonitor<ApiOptions> options)
             return false;
         }
 
-        var presented = Hash(presentedKey);
+        var presented = Digest(presentedKey);
         var matched = false;
         foreach (var key in options.CurrentValue.Keys)
         {
             if (!string.IsNullOrWhiteSpace(key))
             {
-                matched |= CryptographicOperations.FixedTimeEquals(Hash(key), presented);
+                matched |= CryptographicOperations.FixedTimeEquals(Digest(key), presented);
             }
         }
 
@@ -52,5 +52,6 @@ public sealed class ApiKeyValidator(IOptionsMonitor<ApiOptions> options)
         return header.Count == 0 && query.Count == 1 ? query[0] : null;
     }
 
-    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    /// <summary>What is compared: the SHA-256 of the key, 32 bytes whatever the key's length.</summary>
+    internal static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

@@ -18,10 +18,12 @@ public sealed class RunningServer : IAsyncDisposable
     private readonly AzuriteLauncher? azurite;
     private readonly WebApplication app;
 
-    private RunningServer(AzuriteLauncher? azurite, WebApplication app)
+    private RunningServer(AzuriteLauncher? azurite, WebApplication app, string storageConnectionString, string storageNamePrefix)
     {
         this.azurite = azurite;
         this.app = app;
+        StorageConnectionString = storageConnectionString;
+        StorageNamePrefix = storageNamePrefix;
         var baseAddress = new Uri(app.Urls.Single());
         // No trace headers of the test's own: a test that sends a traceparent means that one.
         Client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = baseAddress };
@@ -38,10 +40,18 @@ public sealed class RunningServer : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<RunningServer> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>The server's own Azurite account, for tests that read the stores directly.</summary>
+    public string StorageConnectionString { get; }
+
+    /// <summary>The prefix of every table, queue and container the server uses.</summary>
+    public string StorageNamePrefix { get; }
+
+    /// <param name="settings">Configuration over the defaults below.</param>
+    /// <param name="configure">Runs on the builder after the configuration is added (e.g. to add a logging provider).</param>
+    public static async Task<RunningServer> StartAsync(IReadOnlyDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
     {
         var azurite = await AzuriteLauncher.StartOnFreePortsAsync(NullLogger.Instance, CancellationToken.None);
-        return await StartAsync(settings, azurite.ConnectionString, azurite);
+        return await StartAsync(settings, azurite.ConnectionString, azurite, configure);
     }
 
     /// <summary>
@@ -49,9 +59,10 @@ public sealed class RunningServer : IAsyncDisposable
     /// Storage:NamePrefix in <paramref name="settings"/>; the Azurite behind <paramref name="storageConnectionString"/> is left running.
     /// </summary>
     public static Task<RunningServer> StartOnStorageAsync(IReadOnlyDictionary<string, string?> settings, string storageConnectionString) =>
-        StartAsync(settings, storageConnectionString, ownAzurite: null);
+        StartAsync(settings, storageConnectionString, ownAzurite: null, configure: null);
 
-    private static async Task<RunningServer> StartAsync(IReadOnlyDictionary<string, string?> settings, string storageConnectionString, AzuriteLauncher? ownAzurite)
+    private static async Task<RunningServer> StartAsync(
+        IReadOnlyDictionary<string, string?> settings, string storageConnectionString, AzuriteLauncher? ownAzurite, Action<WebApplicationBuilder>? configure)
     {
         var all = new Dictionary<string, string?>
         {
@@ -66,9 +77,13 @@ public sealed class RunningServer : IAsyncDisposable
             all[key] = value;
         }
 
-        var app = SelfHostedServer.Build(["--environment", "EndToEnd"], builder => builder.Configuration.AddInMemoryCollection(all));
+        var app = SelfHostedServer.Build(["--environment", "EndToEnd"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(all);
+            configure?.Invoke(builder);
+        });
         await app.StartAsync();
-        return new RunningServer(ownAzurite, app);
+        return new RunningServer(ownAzurite, app, storageConnectionString, all["Storage:NamePrefix"] ?? "");
     }
 
     public async ValueTask DisposeAsync()

@@ -156,6 +156,40 @@ public class SubscriptionRulesTests
         Assert.Equal(["headers"], SubscriptionRules.Validate(WithHeaders(("X-Team", value!)), allowHttp: false).Keys);
     }
 
+    [Theory]
+    [InlineData("\u202Egnillib")]
+    [InlineData("caf\u00E9")]
+    [InlineData("zero\u200Bwidth")]
+    [InlineData("bell\u0007")]
+    public void Header_values_that_are_not_printable_ascii_are_refused(string value)
+    {
+        Assert.Equal(["headers"], SubscriptionRules.Validate(WithHeaders(("X-Team", value)), allowHttp: false).Keys);
+    }
+
+    [Fact]
+    public void Header_values_may_hold_spaces_tabs_and_any_printable_ascii()
+    {
+        Assert.Empty(SubscriptionRules.Validate(WithHeaders(("Authorization", "Bearer a.b-c_d~e+f/g=\t!\"#$%&'()*,:;<=>?@[\\]^`{|}")), allowHttp: false));
+    }
+
+    [Theory]
+    [InlineData("https://receiver.example/hooks\r\nX-Injected: 1")]
+    [InlineData("https://receiver.example/ho\toks")]
+    [InlineData("https://receiver.example/a b")]
+    [InlineData("https://receiver.example/\u007F")]
+    public void Urls_with_whitespace_or_control_characters_are_refused_although_uri_parsing_would_drop_them(string url)
+    {
+        Assert.Equal(["url"], SubscriptionRules.Validate(ValidInput with { Url = url }, allowHttp: false).Keys);
+    }
+
+    [Fact]
+    public void Too_many_event_types_is_one_message_not_one_per_entry()
+    {
+        var errors = SubscriptionRules.Validate(ValidInput with { EventTypes = Enumerable.Repeat("a", 50_000).ToList() }, allowHttp: false);
+
+        Assert.Single(errors["eventTypes"]);
+    }
+
     [Fact]
     public void Header_values_are_limited_to_1024_characters()
     {

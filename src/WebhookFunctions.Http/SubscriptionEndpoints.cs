@@ -11,18 +11,10 @@ namespace WebhookFunctions.Http;
 /// <summary>/api/subscriptions and its sub-routes.</summary>
 public sealed class SubscriptionEndpoints(SubscriptionService subscriptionService)
 {
-    private static readonly IReadOnlyList<string> JsonOnly = [RequestBody.Json];
-
     public async Task<IResult> CreateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var body = await RequestBody.ReadAsync(request, JsonOnly, cancellationToken);
-        if (body.Value is null)
-        {
-            return ApiProblems.From(body.Error!);
-        }
-
-        var parsed = JsonBody.Parse(body.Value.Content, ApiJsonContext.Default.CreateSubscriptionRequest);
+        var parsed = await JsonBody.ReadAsync(request, ApiJsonContext.Default.CreateSubscriptionRequest, cancellationToken);
         if (parsed.Value is not { } input)
         {
             return ApiProblems.From(parsed.Error!);
@@ -82,13 +74,7 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
             return ApiProblems.From(OperationError.Invalid("If-Match", "If-Match must hold exactly one ETag of this subscription."));
         }
 
-        var body = await RequestBody.ReadAsync(request, JsonOnly, cancellationToken);
-        if (body.Value is null)
-        {
-            return ApiProblems.From(body.Error!);
-        }
-
-        var parsed = JsonBody.Parse(body.Value.Content, ApiJsonContext.Default.UpdateSubscriptionRequest);
+        var parsed = await JsonBody.ReadAsync(request, ApiJsonContext.Default.UpdateSubscriptionRequest, cancellationToken);
         if (parsed.Value is not { } input)
         {
             return ApiProblems.From(parsed.Error!);

@@ -9,6 +9,16 @@ internal static class JsonBody
 {
     public const string BodyField = "body";
 
+    private static readonly IReadOnlyList<string> JsonOnly = [RequestBody.Json];
+
+    /// <summary>Reads an application/json body within the size cap and deserializes it.</summary>
+    public static async Task<Result<T>> ReadAsync<T>(Microsoft.AspNetCore.Http.HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+        where T : class
+    {
+        var body = await RequestBody.ReadAsync(request, JsonOnly, cancellationToken);
+        return body.Value is null ? body.Error! : Parse(body.Value.Content, type);
+    }
+
     public static Result<T> Parse<T>(ReadOnlySpan<byte> body, JsonTypeInfo<T> type)
         where T : class
     {

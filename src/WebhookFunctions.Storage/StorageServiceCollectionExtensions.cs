@@ -32,8 +32,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         services.TryAddSingleton(sp => new StorageNames(Options(sp).NamePrefix));
-        services.TryAddSingleton(sp => StorageClientFactory.CreateTableServiceClient(Options(sp)));
-        services.TryAddSingleton(sp => StorageClientFactory.CreateBlobServiceClient(Options(sp)));
+        services.TryAddSingleton(sp => StorageClientFactory.CreateTableServiceClient(Options(sp), sp.GetServices<StoragePipelinePolicy>()));
+        services.TryAddSingleton(sp => StorageClientFactory.CreateBlobServiceClient(Options(sp), sp.GetServices<StoragePipelinePolicy>()));
 
         services.AddSingleton<ISubscriptionStore, SubscriptionTableStore>();
         services.AddSingleton<IEventStore, EventTableStore>();
@@ -58,7 +58,7 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
 
         services.AddSingleton<QueueTransportMarker>();
-        services.TryAddSingleton(sp => StorageClientFactory.CreateQueueServiceClient(Options(sp)));
+        services.TryAddSingleton(sp => StorageClientFactory.CreateQueueServiceClient(Options(sp), sp.GetServices<StoragePipelinePolicy>()));
         services.AddSingleton<IEventQueue, StorageEventQueue>();
         services.AddSingleton<IDeliveryQueue, StorageDeliveryQueue>();
         services.AddSingleton<IHealthProbe, QueueHealthProbe>();

@@ -14,11 +14,9 @@ internal sealed record BenchSettings
 
     public TimeSpan AzuriteDuration { get; init; } = TimeSpan.FromSeconds(5);
 
-    public TimeSpan EndToEndDuration { get; init; } = TimeSpan.FromSeconds(20);
-
-    /// <summary>Offered publish rate (events/s) per number of subscribers per event.</summary>
-    public IReadOnlyList<(int Subscribers, double EventsPerSecond)> EndToEndScenarios { get; init; } =
-        [(1, 200), (10, 40), (100, 4)];
+    /// <summary>Per number of subscribers per event: the offered publish rate (events/s) and how many events are published.</summary>
+    public IReadOnlyList<(int Subscribers, double EventsPerSecond, int Events)> EndToEndScenarios { get; init; } =
+        [(1, 200, 1000), (10, 40, 200), (100, 4, 20)];
 
     public int WideFanOutSubscribers { get; init; } = 10_000;
 
@@ -33,8 +31,7 @@ internal sealed record BenchSettings
         Quick = true,
         HttpDuration = TimeSpan.FromSeconds(4),
         AzuriteDuration = TimeSpan.FromSeconds(2),
-        EndToEndDuration = TimeSpan.FromSeconds(6),
-        EndToEndScenarios = [(1, 200), (10, 40), (100, 4)],
+        EndToEndScenarios = [(1, 200, 300), (10, 40, 60), (100, 4, 6)],
         WideFanOutSubscribers = 1_000,
         WideFanOutTimeout = TimeSpan.FromSeconds(60),
     };

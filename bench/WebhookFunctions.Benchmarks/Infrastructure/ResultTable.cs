@@ -58,7 +58,7 @@ internal sealed class ResultTable(BenchSettings settings)
             mode = name,
             conditions,
             machine = new { Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, runtime = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription },
-            settings = new { settings.Concurrency, httpSeconds = settings.HttpDuration.TotalSeconds, azuriteSeconds = settings.AzuriteDuration.TotalSeconds, endToEndSeconds = settings.EndToEndDuration.TotalSeconds, scenarios = settings.EndToEndScenarios.Select(s => new { s.Subscribers, s.EventsPerSecond }), settings.WideFanOutSubscribers },
+            settings = new { settings.Concurrency, httpSeconds = settings.HttpDuration.TotalSeconds, azuriteSeconds = settings.AzuriteDuration.TotalSeconds, scenarios = settings.EndToEndScenarios.Select(s => new { s.Subscribers, s.EventsPerSecond, s.Events }), settings.WideFanOutSubscribers },
             rows,
             details,
         };

@@ -24,7 +24,7 @@ internal static class AzuriteCeilingSection
         QueueMessage[] batch;
         while ((batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1))).Value).Length > 0)
         {
-            await Parallel.ForEachAsync(batch, async (message, ct) => await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct));
+            await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (message, ct) => await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct));
         }
     }
 
@@ -41,7 +41,7 @@ internal static class AzuriteCeilingSection
         var sendClock = Stopwatch.StartNew();
         using (var sendWindow = new CancellationTokenSource(settings.AzuriteDuration))
         {
-            await Parallel.ForEachAsync(Enumerable.Range(0, settings.Concurrency), async (_, ct) =>
+            await Parallel.ForEachAsync(Enumerable.Range(0, settings.Concurrency), new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency }, async (_, ct) =>
             {
                 while (!sendWindow.IsCancellationRequested && Interlocked.Increment(ref sent) <= MaxQueuedMessages)
                 {
@@ -57,7 +57,7 @@ internal static class AzuriteCeilingSection
         var received = new ConcurrentBag<QueueMessage>();
         long receiveCalls = 0;
         var receiveClock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, 4), async (_, ct) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, 4), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (_, ct) =>
         {
             while (true)
             {

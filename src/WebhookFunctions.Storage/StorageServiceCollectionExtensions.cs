@@ -36,7 +36,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(sp => StorageClientFactory.CreateBlobServiceClient(Options(sp), sp.GetServices<StoragePipelinePolicy>()));
 
         services.AddSingleton<ISubscriptionStore, SubscriptionTableStore>();
-        services.AddSingleton<IEventStore, EventTableStore>();
+        services.AddSingleton<EventTableStore>();
+        services.AddSingleton<IEventStore, RecentEventCache>();
         services.AddSingleton<IIdempotencyStore, IdempotencyTableStore>();
         services.AddSingleton<IDeliveryLog, DeliveryLogTableStore>();
         services.AddSingleton<IHealthProbe, TableHealthProbe>();

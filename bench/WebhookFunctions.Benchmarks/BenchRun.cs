@@ -29,10 +29,10 @@ internal static class BenchRun
             await EngineOnlySection.RunAsync(settings, receiver, table);
         }
 
-        IReadOnlyDictionary<string, double>? secondsPerOperation = null;
+        double? azuriteOperationsPerSecond = null;
         if (settings.Sections.Contains(3))
         {
-            secondsPerOperation = await AzuriteCeilingSection.RunAsync(settings, azurite.ConnectionString, table);
+            azuriteOperationsPerSecond = await AzuriteCeilingSection.RunAsync(settings, azurite.ConnectionString, table);
         }
 
         if (settings.Sections.Contains(4) || settings.Sections.Contains(5))
@@ -41,7 +41,7 @@ internal static class BenchRun
             await using var server = await BenchServer.StartAsync(azurite.ConnectionString, counter);
             if (settings.Sections.Contains(4))
             {
-                await EndToEndSection.RunAsync(settings, server, receiver, counter, secondsPerOperation, table);
+                await EndToEndSection.RunAsync(settings, server, receiver, counter, azuriteOperationsPerSecond, table);
             }
 
             if (settings.Sections.Contains(5))

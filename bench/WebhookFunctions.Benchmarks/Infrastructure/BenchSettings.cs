@@ -16,7 +16,7 @@ internal sealed record BenchSettings
 
     /// <summary>Per number of subscribers per event: the offered publish rate (events/s) and how many events are published.</summary>
     public IReadOnlyList<(int Subscribers, double EventsPerSecond, int Events)> EndToEndScenarios { get; init; } =
-        [(1, 200, 1000), (10, 40, 200), (100, 4, 20)];
+        [(1, 200, 1000), (10, 100, 300), (100, 10, 30)];
 
     public int WideFanOutSubscribers { get; init; } = 10_000;
 
@@ -31,7 +31,7 @@ internal sealed record BenchSettings
         Quick = true,
         HttpDuration = TimeSpan.FromSeconds(4),
         AzuriteDuration = TimeSpan.FromSeconds(2),
-        EndToEndScenarios = [(1, 200, 300), (10, 40, 60), (100, 4, 6)],
+        EndToEndScenarios = [(1, 200, 300), (10, 100, 60), (100, 10, 6)],
         WideFanOutSubscribers = 1_000,
         WideFanOutTimeout = TimeSpan.FromSeconds(60),
     };

@@ -32,11 +32,12 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         services.TryAddSingleton(sp => new StorageNames(Options(sp).NamePrefix));
-        services.TryAddSingleton(sp => StorageClientFactory.CreateTableServiceClient(Options(sp)));
-        services.TryAddSingleton(sp => StorageClientFactory.CreateBlobServiceClient(Options(sp)));
+        services.TryAddSingleton(sp => StorageClientFactory.CreateTableServiceClient(Options(sp), sp.GetServices<StoragePipelinePolicy>()));
+        services.TryAddSingleton(sp => StorageClientFactory.CreateBlobServiceClient(Options(sp), sp.GetServices<StoragePipelinePolicy>()));
 
         services.AddSingleton<ISubscriptionStore, SubscriptionTableStore>();
-        services.AddSingleton<IEventStore, EventTableStore>();
+        services.AddSingleton<EventTableStore>();
+        services.AddSingleton<IEventStore, RecentEventCache>();
         services.AddSingleton<IIdempotencyStore, IdempotencyTableStore>();
         services.AddSingleton<IDeliveryLog, DeliveryLogTableStore>();
         services.AddSingleton<IHealthProbe, TableHealthProbe>();
@@ -58,7 +59,7 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
 
         services.AddSingleton<QueueTransportMarker>();
-        services.TryAddSingleton(sp => StorageClientFactory.CreateQueueServiceClient(Options(sp)));
+        services.TryAddSingleton(sp => StorageClientFactory.CreateQueueServiceClient(Options(sp), sp.GetServices<StoragePipelinePolicy>()));
         services.AddSingleton<IEventQueue, StorageEventQueue>();
         services.AddSingleton<IDeliveryQueue, StorageDeliveryQueue>();
         services.AddSingleton<IHealthProbe, QueueHealthProbe>();

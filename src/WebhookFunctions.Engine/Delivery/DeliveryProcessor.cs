@@ -46,6 +46,15 @@ public sealed class DeliveryProcessor(
         }
 
         var body = EventEnvelope.Serialize(webhookEvent);
+        if (job.SubscriptionIds is [var onlySubscriptionId])
+        {
+            // The common shape (every retry, every Service Bus job): no parallel loop to set up for one target.
+            var attempt = await DeliverToAsync(job, onlySubscriptionId, webhookEvent, body, settlement, cancellationToken);
+            await deliveryLog.AppendAsync(attempt is null ? [] : [attempt], cancellationToken);
+            await settlement.CompleteAsync(cancellationToken);
+            return;
+        }
+
         var attempts = new ConcurrentBag<DeliveryAttempt>();
         var deferred = new ConcurrentBag<(string SubscriptionId, DateTimeOffset RetryAt)>();
         await Parallel.ForEachAsync(

@@ -14,6 +14,7 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, IOptions
     public const string HttpClientName = "webhooks";
 
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
+    private HttpClient? client;
 
     public async Task<SendResult> SendAsync(WebhookRequest request, CancellationToken cancellationToken)
     {
@@ -31,7 +32,8 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, IOptions
 
         using var attemptTimeout = new CancellationTokenSource(deliveryOptions.AttemptTimeout, timeProvider);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptTimeout.Token);
-        var client = httpClientFactory.CreateClient(HttpClientName);
+        // The handler lives for the process (its own PooledConnectionLifetime recycles connections), so one client serves every attempt.
+        var client = this.client ??= httpClientFactory.CreateClient(HttpClientName);
 
         HttpResponseMessage response;
         try

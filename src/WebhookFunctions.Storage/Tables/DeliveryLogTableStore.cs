@@ -6,20 +6,29 @@ namespace WebhookFunctions.Storage.Tables;
 
 /// <summary>
 /// Every attempt written twice: by event (PK = event id) and by subscription (PK = subscription id, newest first).
-/// Writes are upserts, so a redelivered message recording the same attempt again does not fail.
+/// Writes are upserts, so a redelivered message recording the same attempt again does not fail. Concurrent appends to
+/// one partition (a busy subscription) share transactions.
 /// </summary>
-internal sealed class DeliveryLogTableStore(TableServiceClient tables, StorageNames names) : IDeliveryLog
+internal sealed class DeliveryLogTableStore(TableServiceClient tables, StorageNames names) : IDeliveryLog, IDisposable
 {
-    private const int MaxBatchSize = 100;
     private readonly TableClient byEvent = tables.GetTableClient(names.DeliveryAttemptsTable);
     private readonly TableClient bySubscription = tables.GetTableClient(names.SubscriptionDeliveriesTable);
+    private readonly PartitionBatchWriter byEventWriter = new(tables.GetTableClient(names.DeliveryAttemptsTable));
+    private readonly PartitionBatchWriter bySubscriptionWriter = new(tables.GetTableClient(names.SubscriptionDeliveriesTable));
 
     public async Task AppendAsync(IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken)
     {
         var eventEntities = attempts.Select(a => DeliveryAttemptEntityMapper.ToEntity(a, a.EventId, DeliveryAttemptEntityMapper.ByEventRowKey(a)));
         var subscriptionEntities = attempts.Select(a => DeliveryAttemptEntityMapper.ToEntity(a, a.SubscriptionId, DeliveryAttemptEntityMapper.BySubscriptionRowKey(a)));
-        await UpsertInBatchesAsync(byEvent, eventEntities, cancellationToken);
-        await UpsertInBatchesAsync(bySubscription, subscriptionEntities, cancellationToken);
+        await Task.WhenAll(
+            byEventWriter.UpsertAsync(eventEntities, cancellationToken),
+            bySubscriptionWriter.UpsertAsync(subscriptionEntities, cancellationToken));
+    }
+
+    public void Dispose()
+    {
+        byEventWriter.Dispose();
+        bySubscriptionWriter.Dispose();
     }
 
     public async Task<IReadOnlyList<DeliveryAttempt>> ListForEventAsync(string eventId, CancellationToken cancellationToken)
@@ -43,20 +52,4 @@ internal sealed class DeliveryLogTableStore(TableServiceClient tables, StorageNa
             continuationToken,
             DeliveryAttemptEntityMapper.ToAttempt,
             cancellationToken);
-
-    private static async Task UpsertInBatchesAsync(TableClient table, IEnumerable<TableEntity> entities, CancellationToken cancellationToken)
-    {
-        // A transaction holds one partition and each entity once (the last write of a key wins).
-        var partitions = entities
-            .GroupBy(e => e.PartitionKey, StringComparer.Ordinal)
-            .Select(p => p.GroupBy(e => e.RowKey, StringComparer.Ordinal).Select(r => r.Last()));
-        foreach (var partition in partitions)
-        {
-            foreach (var chunk in partition.Chunk(MaxBatchSize))
-            {
-                var actions = chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e));
-                await table.SubmitTransactionAsync(actions, cancellationToken);
-            }
-        }
-    }
 }

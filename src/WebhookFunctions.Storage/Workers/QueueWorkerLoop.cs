@@ -30,14 +30,17 @@ internal sealed class QueueWorkerLoop<T>(
             .Select(_ => Task.Run(() => HandleUntilStoppedAsync(buffer.Reader, slots, handle, stopping, processing), CancellationToken.None))
             .ToList();
 
-        await ReceiveUntilStoppedAsync(buffer.Writer, slots, stopping, processing);
+        await ReceiveUntilStoppedAsync(buffer, slots, stopping, processing);
         buffer.Writer.Complete();
         await Task.WhenAll(handlers);
         await ReleaseUnstartedAsync(buffer.Reader);
     }
 
-    private async Task ReceiveUntilStoppedAsync(ChannelWriter<HeldMessage<T>> buffer, SemaphoreSlim slots, CancellationToken stopping, CancellationToken processing)
+    private async Task ReceiveUntilStoppedAsync(Channel<HeldMessage<T>> buffer, SemaphoreSlim slots, CancellationToken stopping, CancellationToken processing)
     {
+        // While received messages still wait for a handler, receive only once half a batch is wanted: one call per
+        // freed slot would cost a receive per message.
+        var worthwhileBatch = Math.Max(1, receiveBatchSize / 2);
         var pollDelay = options.MinPollDelay;
         while (!stopping.IsCancellationRequested)
         {
@@ -45,9 +48,21 @@ internal sealed class QueueWorkerLoop<T>(
             {
                 await slots.WaitAsync(stopping);
                 var wanted = 1;
-                while (wanted < receiveBatchSize && slots.Wait(0))
+                while (wanted < receiveBatchSize)
                 {
-                    wanted++;
+                    if (slots.Wait(0))
+                    {
+                        wanted++;
+                    }
+                    else if (wanted < worthwhileBatch && buffer.Reader.Count > 0)
+                    {
+                        await slots.WaitAsync(stopping);
+                        wanted++;
+                    }
+                    else
+                    {
+                        break;
+                    }
                 }
 
                 // Not cancelled by stopping: a receive cut off mid-flight would hide its messages for a whole visibility timeout.
@@ -59,7 +74,7 @@ internal sealed class QueueWorkerLoop<T>(
 
                 foreach (var message in received)
                 {
-                    buffer.TryWrite(message);
+                    buffer.Writer.TryWrite(message);
                 }
 
                 pollDelay = received.Count > 0 ? options.MinPollDelay : Next(pollDelay);

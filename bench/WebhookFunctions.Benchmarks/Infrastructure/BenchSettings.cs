@@ -1,0 +1,86 @@
+using System.Globalization;
+
+namespace WebhookFunctions.Benchmarks.Infrastructure;
+
+/// <summary>What one run measures and for how long: the full run (about 10 minutes) or --quick (about 2).</summary>
+internal sealed record BenchSettings
+{
+    public bool Quick { get; init; }
+
+    /// <summary>Requests (or deliveries) in flight at once in sections 1 and 2; the delivery worker's default concurrency.</summary>
+    public int Concurrency { get; init; } = 16;
+
+    public TimeSpan HttpDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan AzuriteDuration { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Per number of subscribers per event: the offered publish rate (events/s) and how many events are published.</summary>
+    public IReadOnlyList<(int Subscribers, double EventsPerSecond, int Events)> EndToEndScenarios { get; init; } =
+        [(1, 200, 1000), (10, 100, 300), (100, 10, 30)];
+
+    public int WideFanOutSubscribers { get; init; } = 10_000;
+
+    public TimeSpan WideFanOutTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    public string ResultsDirectory { get; init; } = DefaultResultsDirectory();
+
+    public IReadOnlySet<int> Sections { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5 };
+
+    public static BenchSettings Quick_ => new()
+    {
+        Quick = true,
+        HttpDuration = TimeSpan.FromSeconds(4),
+        AzuriteDuration = TimeSpan.FromSeconds(2),
+        EndToEndScenarios = [(1, 200, 300), (10, 100, 60), (100, 10, 6)],
+        WideFanOutSubscribers = 1_000,
+        WideFanOutTimeout = TimeSpan.FromSeconds(60),
+    };
+
+    /// <summary>--quick, --sections 1,2,4, --results DIR, --concurrency N, --subscribers-wide N.</summary>
+    /// <exception cref="ArgumentException">An unknown or malformed option.</exception>
+    public static BenchSettings Parse(IReadOnlyList<string> args)
+    {
+        var settings = args.Contains("--quick") ? Quick_ : new BenchSettings();
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    break;
+                case "--sections":
+                    settings = settings with { Sections = Value(args, ++i).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToHashSet() };
+                    break;
+                case "--results":
+                    settings = settings with { ResultsDirectory = Path.GetFullPath(Value(args, ++i)) };
+                    break;
+                case "--concurrency":
+                    settings = settings with { Concurrency = int.Parse(Value(args, ++i), CultureInfo.InvariantCulture) };
+                    break;
+                case "--subscribers-wide":
+                    settings = settings with { WideFanOutSubscribers = int.Parse(Value(args, ++i), CultureInfo.InvariantCulture) };
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick, --sections 1,2,3,4,5, --results DIR, --concurrency N, --subscribers-wide N, --micro.");
+            }
+        }
+
+        return settings;
+    }
+
+    private static string Value(IReadOnlyList<string> args, int index) =>
+        index < args.Count ? args[index] : throw new ArgumentException($"Option '{args[index - 1]}' needs a value.");
+
+    /// <summary>bench/results beside this project, found from the build output upwards.</summary>
+    private static string DefaultResultsDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "WebhookFunctions.sln")))
+            {
+                return Path.Combine(directory.FullName, "bench", "results");
+            }
+        }
+
+        return Path.GetFullPath("bench-results");
+    }
+}

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using WebhookFunctions.Storage.Development;
+
+namespace WebhookFunctions.Benchmarks.Infrastructure;
+
+/// <summary>
+/// Counts every request the storage clients send (retries included), by kind: queue send/receive/delete/update,
+/// table write/batch/read/delete, blob. Added to the server's clients as a <c>StoragePipelinePolicy</c>.
+/// </summary>
+internal sealed class StorageOperationCounter(AzuritePorts ports) : HttpPipelinePolicy
+{
+    private readonly ConcurrentDictionary<string, long> counts = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, long> Snapshot() => new Dictionary<string, long>(counts, StringComparer.Ordinal);
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Count(message.Request);
+        ProcessNext(message, pipeline);
+    }
+
+    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        Count(message.Request);
+        return ProcessNextAsync(message, pipeline);
+    }
+
+    /// <summary>The operations of each kind made between two snapshots.</summary>
+    public static Dictionary<string, long> Difference(IReadOnlyDictionary<string, long> before, IReadOnlyDictionary<string, long> after) =>
+        after.ToDictionary(a => a.Key, a => a.Value - before.GetValueOrDefault(a.Key), StringComparer.Ordinal);
+
+    private void Count(Request request) => counts.AddOrUpdate(KindOf(request), 1, (_, n) => n + 1);
+
+    private string KindOf(Request request)
+    {
+        var port = request.Uri.Port;
+        var method = request.Method.Method;
+        var path = request.Uri.Path;
+        if (port == ports.Queue)
+        {
+            var onMessage = path.Contains("/messages/", StringComparison.Ordinal);
+            return (method, onMessage) switch
+            {
+                ("POST", false) => OperationKinds.QueueSend,
+                ("GET", false) => OperationKinds.QueueReceive,
+                ("DELETE", true) => OperationKinds.QueueDelete,
+                ("PUT", true) => OperationKinds.QueueUpdate,
+                _ => OperationKinds.QueueOther,
+            };
+        }
+
+        if (port == ports.Table)
+        {
+            return method switch
+            {
+                "POST" when path.EndsWith("$batch", StringComparison.Ordinal) => OperationKinds.TableBatch,
+                "POST" or "PUT" or "PATCH" or "MERGE" => OperationKinds.TableWrite,
+                "GET" => OperationKinds.TableRead,
+                _ => OperationKinds.TableOther,
+            };
+        }
+
+        return OperationKinds.Blob;
+    }
+}
+
+internal static class OperationKinds
+{
+    public const string QueueSend = "queue send";
+    public const string QueueReceive = "queue receive";
+    public const string QueueDelete = "queue delete";
+    public const string QueueUpdate = "queue update";
+    public const string QueueOther = "queue other";
+    public const string TableWrite = "table write";
+    public const string TableBatch = "table batch";
+    public const string TableRead = "table read";
+    public const string TableOther = "table other";
+    public const string Blob = "blob";
+}

@@ -1,0 +1,30 @@
+using BenchmarkDotNet.Running;
+using Microsoft.Extensions.Logging.Abstractions;
+using WebhookFunctions.Benchmarks;
+using WebhookFunctions.Benchmarks.Infrastructure;
+using WebhookFunctions.Benchmarks.Micro;
+
+if (args.Contains("--micro"))
+{
+    // BenchmarkDotNet micro-benchmarks of the per-delivery CPU work (envelope, signature, headers).
+    BenchmarkRunner.Run<DeliveryHotPathBenchmarks>(DeliveryHotPathBenchmarks.Config, args.Where(a => a != "--micro").ToArray());
+    return 0;
+}
+
+BenchSettings settings;
+try
+{
+    settings = BenchSettings.Parse(args);
+}
+catch (Exception ex) when (ex is ArgumentException or FormatException)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 2;
+}
+
+#if DEBUG
+await Console.Error.WriteLineAsync("Warning: a Debug build; run with -c Release for numbers worth keeping.");
+#endif
+
+await BenchRun.RunAsync(settings, NullLogger.Instance);
+return 0;

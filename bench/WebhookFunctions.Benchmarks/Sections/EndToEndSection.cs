@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using WebhookFunctions.Benchmarks.Infrastructure;
+
+namespace WebhookFunctions.Benchmarks.Sections;
+
+/// <summary>
+/// (4) End to end on the self-hosted server over Azurite: a burst of events published at a fixed rate (open loop),
+/// each to 1, 10 or 100 subscribers; then every delivery is awaited. Storage operations are counted, not guessed.
+/// (6) The peak working set of the process hosting the server is sampled meanwhile.
+/// </summary>
+internal static class EndToEndSection
+{
+    public const string Name = "4 End to end";
+    public static readonly string DataJson = $$"""{"padding":"{{new string('x', 960)}}"}""";
+
+    public static async Task RunAsync(
+        BenchSettings settings, BenchServer server, LoopbackReceiver receiver, StorageOperationCounter counter,
+        double? azuriteOperationsPerSecond, ResultTable table)
+    {
+        long peakBytes;
+        await using (var memory = new PeakWorkingSet())
+        {
+            foreach (var (subscribers, eventsPerSecond, events) in settings.EndToEndScenarios)
+            {
+                await RunScenarioAsync(server, receiver, counter, azuriteOperationsPerSecond, table, subscribers, eventsPerSecond, events);
+            }
+
+            peakBytes = memory.PeakBytes;
+        }
+
+        table.Add("6 Memory", "peak working set during (4)", peakBytes / (1024.0 * 1024.0), "MiB", "whole process: server + receiver + load driver (Azurite runs apart)");
+    }
+
+    private static async Task RunScenarioAsync(
+        BenchServer server, LoopbackReceiver receiver, StorageOperationCounter counter,
+        double? azuriteOperationsPerSecond, ResultTable table, int subscribers, double eventsPerSecond, int events)
+    {
+        var section = $"{Name}, {subscribers} sub/event";
+        var eventType = $"bench.s{subscribers}";
+        var prefix = $"/e2e{subscribers}/";
+        for (var i = 0; i < subscribers; i++)
+        {
+            await server.SubscribeAsync(new Uri(receiver.BaseAddress, $"{prefix}{i}"), eventType);
+        }
+
+        // Warm-up: one event through the whole path (subscription cache, connections, JIT).
+        await server.PublishAsync($"warm{subscribers}", eventType, DataJson);
+        await WaitForAsync(() => receiver.CountUnder(prefix) >= subscribers, TimeSpan.FromSeconds(30));
+
+        var expected = (long)events * subscribers;
+        var runId = Guid.NewGuid().ToString("N")[..6];
+        var scheduledAt = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        var publishLatencies = new ConcurrentBag<double>();
+        long lastPublishDone = 0;
+        var before = counter.Snapshot();
+        var start = Stopwatch.GetTimestamp();
+
+        await LoadDrivers.OpenLoopAsync(eventsPerSecond, events, async (i, scheduled) =>
+        {
+            var id = string.Create(CultureInfo.InvariantCulture, $"evt_{runId}_{subscribers}_{i}");
+            scheduledAt[id] = scheduled;
+            await server.PublishAsync(id, eventType, DataJson);
+            var done = Stopwatch.GetTimestamp();
+            publishLatencies.Add(Stopwatch.GetElapsedTime(scheduled, done).TotalMilliseconds);
+            InterlockedMax(ref lastPublishDone, done);
+        });
+
+        var deadline = TimeSpan.FromSeconds(90);
+        var allArrived = await WaitForAsync(() => receiver.CountUnder(prefix) >= expected + subscribers, deadline);
+        await QuiesceAsync(counter);
+        var operations = StorageOperationCounter.Difference(before, counter.Snapshot());
+
+        var arrivals = receiver.ArrivalsUnder(prefix).Where(a => scheduledAt.ContainsKey(a.Key.Id)).ToList();
+        var delivered = arrivals.Count;
+        var lastArrival = arrivals.Count > 0 ? arrivals.Max(a => a.Value) : Stopwatch.GetTimestamp();
+        var deliverySeconds = Stopwatch.GetElapsedTime(start, lastArrival).TotalSeconds;
+        var deliveriesPerSecond = delivered / deliverySeconds;
+        var latency = new Percentiles(arrivals.Select(a => Stopwatch.GetElapsedTime(scheduledAt[a.Key.Id], a.Value).TotalMilliseconds));
+        var publish = new Percentiles(publishLatencies);
+        var publishSeconds = Stopwatch.GetElapsedTime(start, lastPublishDone).TotalSeconds;
+
+        var totalOperations = operations.Values.Sum();
+        var perDelivery = totalOperations / (double)Math.Max(1, delivered);
+        table.Add(section, "publish rate sustained", events / publishSeconds, "events/s", $"offered {eventsPerSecond:0.#}/s, {events} events");
+        table.Add(section, "publish latency p50 / p99", publish.At(50), "ms", $"p99 {publish.At(99):0.#} ms");
+        table.Add(section, "deliveries", deliveriesPerSecond, "deliveries/s", $"{delivered} of {expected}{(allArrived ? "" : " (timed out)")} in {deliverySeconds:0.#} s");
+        table.Add(section, "publish→delivery p50", latency.At(50), "ms", "");
+        table.Add(section, "publish→delivery p95", latency.At(95), "ms", "");
+        table.Add(section, "publish→delivery p99", latency.At(99), "ms", "");
+        table.Add(section, "storage operations per delivery", perDelivery, "ops", string.Join(", ", operations.Where(o => o.Value > 0).OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value / (double)Math.Max(1, delivered):0.##}")));
+        table.AddDetail($"operations{subscribers}", operations);
+
+        if (azuriteOperationsPerSecond is { } ceilingOperations && delivered > 0)
+        {
+            // What Azurite could carry if it served nothing but these deliveries' operations at its raw rate.
+            var ceiling = ceilingOperations / perDelivery;
+            table.Add(section, "Azurite-bound ceiling", ceiling, "deliveries/s", "(3) ceiling ÷ operations per delivery");
+            table.Add(section, "ratio to Azurite-bound ceiling", deliveriesPerSecond / ceiling, "", "target ≥ 0.70");
+        }
+    }
+
+    /// <summary>Waits until storage traffic other than polling receives has stopped for a second (log writes, deletes).</summary>
+    private static async Task QuiesceAsync(StorageOperationCounter counter)
+    {
+        static long Busy(IReadOnlyDictionary<string, long> counts) => counts.Where(c => c.Key != OperationKinds.QueueReceive).Sum(c => c.Value);
+        var deadline = Stopwatch.StartNew();
+        var last = Busy(counter.Snapshot());
+        var stableSince = Stopwatch.StartNew();
+        while (stableSince.Elapsed < TimeSpan.FromSeconds(1) && deadline.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            await Task.Delay(200);
+            var now = Busy(counter.Snapshot());
+            if (now != last)
+            {
+                last = now;
+                stableSince.Restart();
+            }
+        }
+    }
+
+    public static async Task<bool> WaitForAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return true;
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        long current;
+        while ((current = Interlocked.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+}

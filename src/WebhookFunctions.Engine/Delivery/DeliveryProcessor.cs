@@ -46,27 +46,29 @@ public sealed class DeliveryProcessor(
         }
 
         var body = EventEnvelope.Serialize(webhookEvent);
+        var attempts = new ConcurrentBag<DeliveryAttempt>();
+        var deferred = new ConcurrentBag<(string SubscriptionId, DateTimeOffset RetryAt)>();
         if (job.SubscriptionIds is [var onlySubscriptionId])
         {
             // The common shape (every retry, every Service Bus job): no parallel loop to set up for one target.
-            var attempt = await DeliverToAsync(job, onlySubscriptionId, webhookEvent, body, settlement, cancellationToken);
-            await deliveryLog.AppendAsync(attempt is null ? [] : [attempt], cancellationToken);
-            await settlement.CompleteAsync(cancellationToken);
-            return;
-        }
-
-        var attempts = new ConcurrentBag<DeliveryAttempt>();
-        var deferred = new ConcurrentBag<(string SubscriptionId, DateTimeOffset RetryAt)>();
-        await Parallel.ForEachAsync(
-            job.SubscriptionIds,
-            new ParallelOptions { MaxDegreeOfParallelism = ParallelTargetsPerJob, CancellationToken = cancellationToken },
-            async (subscriptionId, token) =>
+            if (await DeliverToAsync(job, onlySubscriptionId, webhookEvent, body, settlement, deferred, cancellationToken) is { } attempt)
             {
-                if (await DeliverToAsync(job, subscriptionId, webhookEvent, body, settlement, deferred, token) is { } attempt)
+                attempts.Add(attempt);
+            }
+        }
+        else
+        {
+            await Parallel.ForEachAsync(
+                job.SubscriptionIds,
+                new ParallelOptions { MaxDegreeOfParallelism = ParallelTargetsPerJob, CancellationToken = cancellationToken },
+                async (subscriptionId, token) =>
                 {
-                    attempts.Add(attempt);
-                }
-            });
+                    if (await DeliverToAsync(job, subscriptionId, webhookEvent, body, settlement, deferred, token) is { } attempt)
+                    {
+                        attempts.Add(attempt);
+                    }
+                });
+        }
 
         if (!deferred.IsEmpty)
         {

@@ -4,7 +4,8 @@ using WebhookFunctions.Engine.Events;
 namespace WebhookFunctions.Storage.Tables;
 
 /// <summary>
-/// Keeps the most recently stored or read events in memory (events never change once accepted), so the delivery jobs
+/// Keeps the most recently stored or read events in memory (events never change once accepted, but for the
+/// NoticeQueued mark, which is kept current here), so the delivery jobs
 /// of an event just published, or of one fanned out to many jobs, do not read the table each. Bounded by the bytes of
 /// event data held; the oldest entries go first.
 /// </summary>
@@ -42,6 +43,15 @@ internal sealed class RecentEventCache(EventTableStore store) : IEventStore
         }
 
         return stored;
+    }
+
+    public async Task MarkNoticeQueuedAsync(string eventId, CancellationToken cancellationToken)
+    {
+        await store.MarkNoticeQueuedAsync(eventId, cancellationToken);
+        if (events.TryGetValue(eventId, out var cached))
+        {
+            events.TryUpdate(eventId, cached with { NoticeQueued = true }, cached);
+        }
     }
 
     private void Remember(WebhookEvent webhookEvent)

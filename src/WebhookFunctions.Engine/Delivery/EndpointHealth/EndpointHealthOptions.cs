@@ -11,10 +11,15 @@ public sealed class EndpointHealthOptions
     [Range(1, 1000)]
     public int FailureThreshold { get; set; } = 5;
 
-    /// <summary>How long a circuit first stays open; each failed probe doubles it up to <see cref="MaxOpenDuration"/>.</summary>
-    public TimeSpan OpenDuration { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a circuit first stays open; each failed probe doubles it up to <see cref="MaxOpenDuration"/>. Every
+    /// job waiting on an open circuit costs a queue round trip per open period, shared by all endpoints: measured
+    /// with one hanging and one failing endpoint beside 20 healthy ones, 30 s made the healthy p95 2.8× slower,
+    /// 2 min 1.7×.
+    /// </summary>
+    public TimeSpan OpenDuration { get; set; } = TimeSpan.FromMinutes(2);
 
-    public TimeSpan MaxOpenDuration { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan MaxOpenDuration { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Requests in flight to one endpoint at first; +1 per success, halved on 429/503/timeout (AIMD).</summary>
     [Range(1, 1000)]

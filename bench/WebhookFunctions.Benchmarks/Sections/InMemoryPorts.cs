@@ -18,6 +18,12 @@ internal sealed class InMemoryEventStore : IEventStore
 
     public Task<WebhookEvent?> GetAsync(string eventId, CancellationToken cancellationToken) =>
         Task.FromResult(events.GetValueOrDefault(eventId));
+
+    public Task MarkNoticeQueuedAsync(string eventId, CancellationToken cancellationToken)
+    {
+        events.AddOrUpdate(eventId, _ => throw new KeyNotFoundException(eventId), (_, stored) => stored with { NoticeQueued = true });
+        return Task.CompletedTask;
+    }
 }
 
 internal sealed class InMemorySubscriptionStore : ISubscriptionStore

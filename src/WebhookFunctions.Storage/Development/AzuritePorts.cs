@@ -22,7 +22,10 @@ public sealed record AzuritePorts(int Blob, int Queue, int Table)
         CultureInfo.InvariantCulture,
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{Blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{Queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{Table}/devstoreaccount1;");
 
-    /// <summary>Three ports nothing listens on right now (the OS hands them out; a race with another process is possible but rare).</summary>
+    /// <summary>
+    /// Three ports nothing listens on right now. They are released again before the caller binds them, so another
+    /// process can take one in between: callers must recover from that, as AzuriteLauncher.StartOnFreePortsAsync does.
+    /// </summary>
     public static AzuritePorts FindFree()
     {
         var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();

@@ -30,8 +30,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     {
         var clock = Stopwatch.StartNew();
         var dataDirectory = Directory.CreateTempSubdirectory("webhooks-crash-");
-        var ports = AzuritePorts.FindFree();
-        var azurite = await AzuriteLauncher.StartAsync(ports, dataDirectory.FullName, NullLogger.Instance, CancellationToken.None);
+        var azurite = await AzuriteLauncher.StartOnFreePortsAsync(AzuritePorts.FindFree, dataDirectory.FullName, NullLogger.Instance, CancellationToken.None);
+        var ports = azurite.Ports;
         await using var receiver = await BehaviourReceiver.StartAsync();
         await using var server = new ServerProcess(ServerEnvironment(ports));
         try
@@ -56,7 +56,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                 await azurite.StopGracefullyAsync(TimeSpan.FromSeconds(15));
                 await azurite.DisposeAsync();
                 await Task.Delay(TimeSpan.FromSeconds(2));
-                azurite = await AzuriteLauncher.StartAsync(ports, dataDirectory.FullName, NullLogger.Instance, CancellationToken.None);
+                azurite = await AzuriteLauncher.StartWhenPortsAreFreeAsync(ports, dataDirectory.FullName, TimeSpan.FromSeconds(30), NullLogger.Instance, CancellationToken.None);
             });
             await publishers;
             var publishedAfter = clock.Elapsed;

@@ -184,7 +184,10 @@ public sealed class WebhookSenderTests : IDisposable
     [Fact]
     public async Task A_closed_port_is_reported_as_connection_refused()
     {
-        var result = await CreateSender().SendAsync(Request(new Uri($"http://127.0.0.1:{ClosedPort()}/hooks")), CancellationToken.None);
+        using var closed = BoundButNotListening();
+        var port = ((IPEndPoint)closed.LocalEndPoint!).Port;
+
+        var result = await CreateSender().SendAsync(Request(new Uri($"http://127.0.0.1:{port}/hooks")), CancellationToken.None);
 
         Assert.Null(result.StatusCode);
         Assert.Equal(SendErrors.ConnectionRefused, result.Error);
@@ -285,12 +288,11 @@ public sealed class WebhookSenderTests : IDisposable
         return provider.GetRequiredService<WebhookSender>();
     }
 
-    private static int ClosedPort()
+    /// <summary>A port that refuses connections for as long as the socket lives: bound (so nobody else gets it) but not listening.</summary>
+    private static Socket BoundButNotListening()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
     }
 }

@@ -13,7 +13,7 @@ namespace WebhookFunctions.EndToEndTests.Resilience;
 public sealed class NoisyNeighbourTests(ITestOutputHelper output)
 {
     private const int HealthyEndpoints = 20;
-    private const int Events = 1000;
+    private const int Events = 300;
     private const int Publishers = 8;
     private static readonly TimeSpan DeliveryPatience = TimeSpan.FromSeconds(180);
 

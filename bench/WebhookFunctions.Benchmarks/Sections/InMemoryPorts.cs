@@ -107,7 +107,7 @@ internal sealed class NoSettlement : IDeliverySettlement
 {
     public static readonly NoSettlement Instance = new();
 
-    public Task DeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task RecordDeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task CompleteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task SettleAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

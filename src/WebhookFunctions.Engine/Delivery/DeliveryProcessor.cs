@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Delivery.Decisions;
 using WebhookFunctions.Engine.Delivery.EndpointHealth;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Queueing;
@@ -40,8 +41,8 @@ public sealed class DeliveryProcessor(
         {
             logger.LogError("Event {EventId} of a delivery job is not in the event store; the job is dropped", job.EventId);
             var now = timeProvider.GetUtcNow();
-            await deliveryLog.AppendAsync(job.SubscriptionIds.Select(id => Skipped(job, id, now, "eventNotFound")).ToList(), cancellationToken);
-            await settlement.CompleteAsync(cancellationToken);
+            await deliveryLog.AppendAsync(job.SubscriptionIds.Select(id => Skipped(job, id, now, SkipReasons.EventNotFound)).ToList(), cancellationToken);
+            await settlement.SettleAsync(cancellationToken);
             return;
         }
 
@@ -82,9 +83,10 @@ public sealed class DeliveryProcessor(
         }
 
         await deliveryLog.AppendAsync(attempts.ToList(), cancellationToken);
-        await settlement.CompleteAsync(cancellationToken);
+        await settlement.SettleAsync(cancellationToken);
     }
 
+    /// <summary>Gather (subscription, admission, the attempt itself), decide, carry out.</summary>
     /// <returns>The attempt to log, or null when the attempt was deferred without being made.</returns>
     private async Task<DeliveryAttempt?> DeliverToAsync(
         DeliveryJob job,
@@ -98,36 +100,36 @@ public sealed class DeliveryProcessor(
         using var scope = logger.BeginScope("Event {EventId} to subscription {SubscriptionId}, attempt {Attempt}", job.EventId, subscriptionId, job.Attempt);
         var now = timeProvider.GetUtcNow();
         var subscription = await subscriptions.FindAsync(subscriptionId, cancellationToken);
-        if (subscription is null)
+        var admission = subscription is { Status: SubscriptionStatus.Enabled } ? endpointHealth.TryAdmit(subscriptionId) : Admission.Now;
+        switch (DeliveryDecision.BeforeAttempt(subscription, admission))
         {
-            logger.LogInformation("Subscription deleted; delivery skipped");
-            return Record(Skipped(job, subscriptionId, now, "subscriptionDeleted"));
+            case DeliveryOutcome.Skipped skipped:
+                logger.LogInformation("Delivery skipped: {Why}", skipped.Why);
+                return Record(Skipped(job, subscriptionId, now, skipped.Why));
+            case DeliveryOutcome.DeadLetter parked:
+                await settlement.RecordDeadLetterAsync(DeadLetterOf(job, subscriptionId, parked, now, attempts: job.Attempt - 1), cancellationToken);
+                logger.LogInformation("Subscription disabled; delivery skipped and parked as a dead letter");
+                return Record(Skipped(job, subscriptionId, now, SkipReasons.SubscriptionDisabled));
+            case DeliveryOutcome.Deferred later:
+                // Not an attempt: the same attempt number comes back when the endpoint can take it.
+                deferred.Add((subscriptionId, later.Until));
+                logger.LogDebug("Deferred to {RetryAt}: {Why}", later.Until, later.Why);
+                return null;
         }
 
-        var firstAttemptAt = job.FirstAttemptAt ?? now;
-        if (subscription.Status == SubscriptionStatus.Disabled)
-        {
-            await settlement.DeadLetterAsync(
-                DeadLetterOf(job, subscriptionId, DeadLetterReason.SubscriptionDisabled, $"The subscription is disabled ({subscription.DisabledReason}); replay after enabling it.", firstAttemptAt, now, attempts: job.Attempt - 1),
-                cancellationToken);
-            logger.LogInformation("Subscription disabled; delivery skipped and parked as a dead letter");
-            return Record(Skipped(job, subscriptionId, now, "subscriptionDisabled"));
-        }
+        var result = await AttemptAsync(job, subscription!, webhookEvent, body, now, cancellationToken);
+        var outcome = DeliveryDecision.AfterAttempt(result, subscription!, job, timeProvider.GetUtcNow(), options.Value, healthOptions.Value, Random.Shared);
+        return await CarryOutAsync(outcome, job, subscription!, now, result, settlement, cancellationToken);
+    }
 
-        var admission = endpointHealth.TryAdmit(subscriptionId);
-        if (!admission.Admitted)
-        {
-            // Not an attempt: the same attempt number comes back when the endpoint can take it.
-            deferred.Add((subscriptionId, admission.RetryAt));
-            logger.LogDebug("Deferred to {RetryAt}: {Why}", admission.RetryAt, admission.Why);
-            return null;
-        }
-
+    /// <summary>Signs and sends one attempt, reporting its result to the endpoint's health.</summary>
+    private async Task<SendResult> AttemptAsync(DeliveryJob job, Subscription subscription, WebhookEvent webhookEvent, byte[] body, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         SendResult result;
         using (var activity = WebhookTelemetry.Start("deliver", ActivityKind.Client, job.TraceParent))
         {
             activity?.SetTag("webhook.event.id", job.EventId);
-            activity?.SetTag("webhook.subscription.id", subscriptionId);
+            activity?.SetTag("webhook.subscription.id", subscription.Id);
             activity?.SetTag("webhook.attempt", job.Attempt);
             try
             {
@@ -136,82 +138,60 @@ public sealed class DeliveryProcessor(
             }
             catch
             {
-                endpointHealth.Release(subscriptionId, EndpointSignal.Failure, TimeSpan.Zero);
+                endpointHealth.Release(subscription.Id, EndpointSignal.Failure, TimeSpan.Zero);
                 throw;
             }
 
             activity?.SetTag("http.response.status_code", result.StatusCode);
         }
 
-        var classification = OutcomeClassifier.Classify(result);
-        endpointHealth.Release(subscriptionId, SignalOf(result, classification), result.Duration);
+        endpointHealth.Release(subscription.Id, SignalOf(result), result.Duration);
         WebhookTelemetry.AttemptDuration.Record(result.Duration.TotalMilliseconds);
-
-        if (classification.Kind == OutcomeKind.Delivered)
-        {
-            if (subscription.FailingSince is not null)
-            {
-                await SetFailingSinceAsync(subscriptionId, null, cancellationToken);
-            }
-
-            logger.LogInformation("Delivered with status {StatusCode}", result.StatusCode);
-            return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.Delivered, nextAttemptAt: null));
-        }
-
-        if (subscription.FailingSince is null)
-        {
-            await SetFailingSinceAsync(subscriptionId, now, cancellationToken);
-        }
-
-        if (classification.Kind == OutcomeKind.Retry)
-        {
-            if (subscription.FailingSince is { } failingSince && now - failingSince >= healthOptions.Value.DisableAfterFailingFor)
-            {
-                await DisableAsync(subscriptionId, DisabledReason.FailingTooLong, cancellationToken);
-                await settlement.DeadLetterAsync(
-                    DeadLetterOf(job, subscriptionId, DeadLetterReason.SubscriptionDisabled, $"The endpoint has failed since {failingSince:u}; the subscription was disabled (failingTooLong). Last: {Describe(result)}.", firstAttemptAt, now, job.Attempt, result),
-                    cancellationToken);
-                logger.LogWarning("Failing since {FailingSince}; subscription disabled as failingTooLong", failingSince);
-                return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.DeadLettered, nextAttemptAt: null));
-            }
-
-            var settings = options.Value;
-            var next = RetrySchedule.NextAttemptAt(settings.RetrySchedule.ToList(), settings.Jitter, job.Attempt, timeProvider.GetUtcNow(), result.RetryAfter, Random.Shared);
-            if (next is { } dueAt)
-            {
-                var retry = job with
-                {
-                    SubscriptionIds = [subscriptionId],
-                    Attempt = job.Attempt + 1,
-                    DueAt = dueAt,
-                    FirstAttemptAt = firstAttemptAt,
-                    LastStatusCode = result.StatusCode,
-                    LastError = result.Error,
-                };
-                await deliveryQueue.ScheduleAsync(retry, dueAt, cancellationToken);
-                logger.LogWarning("Attempt failed ({Failure}); next attempt at {NextAttemptAt}", Describe(result), dueAt);
-                return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.Failed, dueAt));
-            }
-
-            await settlement.DeadLetterAsync(
-                DeadLetterOf(job, subscriptionId, DeadLetterReason.MaxAttemptsExceeded, $"Gave up after {job.Attempt} attempts; the last ended with {Describe(result)}.", firstAttemptAt, now, job.Attempt, result),
-                cancellationToken);
-            logger.LogWarning("Attempt failed ({Failure}); attempts used up, dead-lettered", Describe(result));
-            return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.DeadLettered, nextAttemptAt: null));
-        }
-
-        var reason = classification.Reason ?? DeadLetterReason.MaxAttemptsExceeded;
-        if (classification.DisablesSubscription)
-        {
-            await DisableAsync(subscriptionId, DisabledReason.EndpointGone, cancellationToken);
-        }
-
-        await settlement.DeadLetterAsync(
-            DeadLetterOf(job, subscriptionId, reason, TerminalDescription(reason, result), firstAttemptAt, now, job.Attempt, result),
-            cancellationToken);
-        logger.LogWarning("Attempt ended terminally ({Failure}); dead-lettered as {Reason}", Describe(result), reason);
-        return Record(AttemptOf(job, subscriptionId, now, result, AttemptOutcome.DeadLettered, nextAttemptAt: null));
+        return result;
     }
+
+    /// <summary>Makes the decision after an attempt durable: the failing-since mark, a scheduled retry, or a dead letter (and a disable).</summary>
+    private async Task<DeliveryAttempt> CarryOutAsync(
+        DeliveryOutcome outcome, DeliveryJob job, Subscription subscription, DateTimeOffset now, SendResult result, IDeliverySettlement settlement, CancellationToken cancellationToken)
+    {
+        var failingSince = DeliveryDecision.FailingSinceAfter(subscription.FailingSince, outcome, now);
+        if (failingSince != subscription.FailingSince)
+        {
+            await SetFailingSinceAsync(subscription.Id, failingSince, cancellationToken);
+        }
+
+        switch (outcome)
+        {
+            case DeliveryOutcome.Delivered:
+                logger.LogInformation("Delivered with status {StatusCode}", result.StatusCode);
+                return Record(AttemptOf(job, subscription.Id, now, result, AttemptOutcome.Delivered, nextAttemptAt: null));
+            case DeliveryOutcome.Retry retry:
+                await deliveryQueue.ScheduleAsync(RetryOf(job, subscription.Id, retry.At, now, result), retry.At, cancellationToken);
+                logger.LogWarning("Attempt failed ({Failure}); next attempt at {NextAttemptAt}", DeliveryDecision.Describe(result), retry.At);
+                return Record(AttemptOf(job, subscription.Id, now, result, AttemptOutcome.Failed, retry.At));
+            case DeliveryOutcome.DeadLetter deadLetter:
+                if (deadLetter.Disables is { } disabledReason)
+                {
+                    await DisableAsync(subscription.Id, disabledReason, cancellationToken);
+                }
+
+                await settlement.RecordDeadLetterAsync(DeadLetterOf(job, subscription.Id, deadLetter, now, job.Attempt, result), cancellationToken);
+                logger.LogWarning("Attempt failed ({Failure}); dead-lettered as {Reason}", DeliveryDecision.Describe(result), deadLetter.Reason);
+                return Record(AttemptOf(job, subscription.Id, now, result, AttemptOutcome.DeadLettered, nextAttemptAt: null));
+            default:
+                throw new InvalidOperationException($"An attempt cannot end as {outcome}.");
+        }
+    }
+
+    private static DeliveryJob RetryOf(DeliveryJob job, string subscriptionId, DateTimeOffset dueAt, DateTimeOffset now, SendResult result) => job with
+    {
+        SubscriptionIds = [subscriptionId],
+        Attempt = job.Attempt + 1,
+        DueAt = dueAt,
+        FirstAttemptAt = job.FirstAttemptAt ?? now,
+        LastStatusCode = result.StatusCode,
+        LastError = result.Error,
+    };
 
     private async Task DisableAsync(string subscriptionId, DisabledReason reason, CancellationToken cancellationToken)
     {
@@ -241,7 +221,7 @@ public sealed class DeliveryProcessor(
         }
     }
 
-    private static EndpointSignal SignalOf(SendResult result, Classification classification) => classification switch
+    private static EndpointSignal SignalOf(SendResult result) => OutcomeClassifier.Classify(result) switch
     {
         { Kind: OutcomeKind.Delivered } or { Reason: DeadLetterReason.PayloadRejected } => EndpointSignal.Success,
         _ when result.StatusCode is 429 or 503 || result.Error == SendErrors.Timeout => EndpointSignal.Overload,
@@ -260,19 +240,7 @@ public sealed class DeliveryProcessor(
     private static DeliveryAttempt AttemptOf(DeliveryJob job, string subscriptionId, DateTimeOffset at, SendResult result, AttemptOutcome outcome, DateTimeOffset? nextAttemptAt) =>
         new(job.EventId, subscriptionId, job.Attempt, at, (long)result.Duration.TotalMilliseconds, outcome, result.StatusCode, result.Error, result.ResponseBody, nextAttemptAt);
 
-    private static DeadLetter DeadLetterOf(
-        DeliveryJob job, string subscriptionId, DeadLetterReason reason, string description, DateTimeOffset firstAttemptAt, DateTimeOffset lastAttemptAt, int attempts, SendResult? result = null) =>
-        new(job.EventId, subscriptionId, job.EventType, reason, description, attempts, firstAttemptAt, lastAttemptAt,
+    private static DeadLetter DeadLetterOf(DeliveryJob job, string subscriptionId, DeliveryOutcome.DeadLetter outcome, DateTimeOffset now, int attempts, SendResult? result = null) =>
+        new(job.EventId, subscriptionId, job.EventType, outcome.Reason, outcome.Description, attempts, job.FirstAttemptAt ?? now, now,
             result?.StatusCode ?? job.LastStatusCode, result?.Error ?? job.LastError, job.TraceParent);
-
-    private static string Describe(SendResult result) =>
-        result.StatusCode is { } status ? $"HTTP {status}" : result.Error ?? "no response";
-
-    private static string TerminalDescription(DeadLetterReason reason, SendResult result) => reason switch
-    {
-        DeadLetterReason.EndpointGone => "The endpoint answered 410 Gone; the subscription was disabled (endpointGone).",
-        DeadLetterReason.PayloadRejected => "The endpoint answered 413 Payload Too Large; retrying the same body cannot succeed.",
-        DeadLetterReason.DestinationBlocked => $"The egress guard refused the destination address ({result.Error}).",
-        _ => $"Terminal failure: {Describe(result)}.",
-    };
 }

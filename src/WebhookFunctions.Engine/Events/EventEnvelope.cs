@@ -2,15 +2,13 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using WebhookFunctions.Engine.Common;
 
 namespace WebhookFunctions.Engine.Events;
 
 /// <summary>The body a receiver gets: {"id","type","timestamp","subject"?,"data"} as UTF-8 JSON.</summary>
 public static class EventEnvelope
 {
-    /// <summary>RFC 3339 in UTC with milliseconds, e.g. 2026-11-24T06:00:00.000Z.</summary>
-    internal const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-
     // The body is never embedded in HTML, so non-ASCII text is written as itself rather than as \u escapes.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -25,7 +23,7 @@ public static class EventEnvelope
             writer.WriteStartObject();
             writer.WriteString("id", webhookEvent.Id);
             writer.WriteString("type", webhookEvent.Type);
-            writer.WriteString("timestamp", webhookEvent.Timestamp.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture));
+            writer.WriteString("timestamp", Timestamps.ToText(webhookEvent.Timestamp));
             if (webhookEvent.Subject is not null)
             {
                 writer.WriteString("subject", webhookEvent.Subject);

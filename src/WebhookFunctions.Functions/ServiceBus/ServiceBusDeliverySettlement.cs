@@ -16,7 +16,7 @@ internal sealed class ServiceBusDeliverySettlement(ServiceBusReceivedMessage mes
 
     public bool IsSettled { get; private set; }
 
-    public Task DeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
+    public Task RecordDeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deadLetter);
         if (_deadLetter is not null)
@@ -28,7 +28,7 @@ internal sealed class ServiceBusDeliverySettlement(ServiceBusReceivedMessage mes
         return Task.CompletedTask;
     }
 
-    public async Task CompleteAsync(CancellationToken cancellationToken)
+    public async Task SettleAsync(CancellationToken cancellationToken)
     {
         if (IsSettled)
         {

@@ -4,11 +4,11 @@ using WebhookFunctions.Storage.Tables;
 
 namespace WebhookFunctions.Storage.Queues;
 
-/// <summary>Ends one received delivery message: dead letters go to the table, completion deletes the message.</summary>
+/// <summary>Ends one received delivery message: dead letters go to the table; settling deletes the message.</summary>
 internal sealed class QueueDeliverySettlement(HeldMessage<DeliveryJob> message, DeadLetterTableStore deadLetters) : IDeliverySettlement
 {
-    public Task DeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken) =>
+    public Task RecordDeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken) =>
         deadLetters.AddAsync(deadLetter, cancellationToken);
 
-    public Task CompleteAsync(CancellationToken cancellationToken) => message.DeleteAsync(cancellationToken);
+    public Task SettleAsync(CancellationToken cancellationToken) => message.DeleteAsync(cancellationToken);
 }

@@ -24,9 +24,9 @@ public sealed class QueueDeliverySettlementTests(AzuriteFixture azurite) : IAsyn
         var settlement = new QueueDeliverySettlement(held, deadLetters);
         var deadLetter = new DeadLetter("evt-1", "sub-b", "order.created", DeadLetterReason.EndpointGone, "410 Gone", 1, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, 410, null, null);
 
-        await settlement.DeadLetterAsync(deadLetter, CancellationToken.None);
+        await settlement.RecordDeadLetterAsync(deadLetter, CancellationToken.None);
         Assert.Equal(1, await QueueTestKit.CountMessagesAsync(raw));
-        await settlement.CompleteAsync(CancellationToken.None);
+        await settlement.SettleAsync(CancellationToken.None);
 
         Assert.Equal(0, await QueueTestKit.CountMessagesAsync(raw));
         Assert.True(held.IsSettled);
@@ -40,8 +40,8 @@ public sealed class QueueDeliverySettlementTests(AzuriteFixture azurite) : IAsyn
         await using var held = (await QueueTestKit.DeliveryConsumer(storage, TimeProvider.System).ReceiveAsync(1, TimeSpan.FromSeconds(30), CancellationToken.None)).Single();
         var settlement = new QueueDeliverySettlement(held, new DeadLetterTableStore(storage.Tables, storage.Names));
 
-        await settlement.CompleteAsync(CancellationToken.None);
+        await settlement.SettleAsync(CancellationToken.None);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => settlement.CompleteAsync(CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => settlement.SettleAsync(CancellationToken.None));
     }
 }

@@ -150,14 +150,14 @@ internal sealed class RecordingTransport : IEventQueue, IDeliveryQueue, IDeliver
         return Task.CompletedTask;
     }
 
-    public Task DeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
+    public Task RecordDeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
     {
         DeadLetters.Enqueue(deadLetter);
         Calls.Enqueue("deadLetter");
         return Task.CompletedTask;
     }
 
-    public Task CompleteAsync(CancellationToken cancellationToken)
+    public Task SettleAsync(CancellationToken cancellationToken)
     {
         Completions++;
         Calls.Enqueue("complete");

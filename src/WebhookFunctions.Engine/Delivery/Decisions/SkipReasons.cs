@@ -1,0 +1,9 @@
+namespace WebhookFunctions.Engine.Delivery.Decisions;
+
+/// <summary>Why a delivery was logged <c>skipped</c>: the attempt log's <c>error</c> field.</summary>
+public static class SkipReasons
+{
+    public const string EventNotFound = "eventNotFound";
+    public const string SubscriptionDeleted = "subscriptionDeleted";
+    public const string SubscriptionDisabled = "subscriptionDisabled";
+}

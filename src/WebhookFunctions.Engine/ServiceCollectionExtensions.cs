@@ -42,7 +42,12 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<EndpointHealthTracker>();
         services.AddWebhookHttpClient();
-        services.AddSingleton<SubscriptionDirectory>();
+        // The storage adapter registers its subscription store under InnerKey; everything else uses it through the cache.
+        services.AddSingleton(sp => new CachingSubscriptionStore(
+            sp.GetRequiredKeyedService<ISubscriptionStore>(CachingSubscriptionStore.InnerKey),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeliveryOptions>>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ISubscriptionStore>(sp => sp.GetRequiredService<CachingSubscriptionStore>());
         services.AddSingleton<PublishService>();
         services.AddSingleton<EventQueryService>();
         services.AddSingleton<FanOutService>();

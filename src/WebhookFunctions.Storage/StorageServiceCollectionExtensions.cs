@@ -35,7 +35,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(sp => StorageClientFactory.CreateTableServiceClient(Options(sp), sp.GetServices<StoragePipelinePolicy>()));
         services.TryAddSingleton(sp => StorageClientFactory.CreateBlobServiceClient(Options(sp), sp.GetServices<StoragePipelinePolicy>()));
 
-        services.AddSingleton<ISubscriptionStore, SubscriptionTableStore>();
+        services.AddKeyedSingleton<ISubscriptionStore, SubscriptionTableStore>(CachingSubscriptionStore.InnerKey);
         services.AddSingleton<EventTableStore>();
         services.AddSingleton<IEventStore, RecentEventCache>();
         services.AddSingleton<IIdempotencyStore, IdempotencyTableStore>();

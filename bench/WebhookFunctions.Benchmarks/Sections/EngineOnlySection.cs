@@ -32,7 +32,7 @@ internal static class EngineOnlySection
             .AddLogging()
             .AddWebhookEngine(configuration)
             .AddSingleton<IEventStore, InMemoryEventStore>()
-            .AddSingleton<ISubscriptionStore, InMemorySubscriptionStore>()
+            .AddKeyedSingleton<ISubscriptionStore, InMemorySubscriptionStore>(CachingSubscriptionStore.InnerKey)
             .AddSingleton<CountingDeliveryQueue>()
             .AddSingleton<IDeliveryQueue>(sp => sp.GetRequiredService<CountingDeliveryQueue>())
             .AddSingleton<CountingDeliveryLog>()

@@ -20,8 +20,7 @@ namespace WebhookFunctions.Engine.Delivery;
 /// </summary>
 public sealed class DeliveryProcessor(
     IEventStore events,
-    SubscriptionDirectory subscriptions,
-    ISubscriptionStore subscriptionStore,
+    CachingSubscriptionStore subscriptions,
     WebhookSender sender,
     EndpointHealthTracker endpointHealth,
     IDeliveryQueue deliveryQueue,
@@ -195,7 +194,7 @@ public sealed class DeliveryProcessor(
 
     private async Task DisableAsync(string subscriptionId, DisabledReason reason, CancellationToken cancellationToken)
     {
-        var disabled = await subscriptionStore.UpdateWithRetryAsync(
+        var disabled = await subscriptions.UpdateWithRetryAsync(
             subscriptionId,
             current => current.Status == SubscriptionStatus.Disabled
                 ? null
@@ -203,7 +202,6 @@ public sealed class DeliveryProcessor(
             cancellationToken);
         if (disabled is not null)
         {
-            subscriptions.Invalidate();
             logger.LogWarning("Subscription {SubscriptionId} disabled: {DisabledReason}", subscriptionId, reason);
         }
     }
@@ -211,14 +209,10 @@ public sealed class DeliveryProcessor(
     // Written only when the endpoint changes between healthy and failing, not on every attempt.
     private async Task SetFailingSinceAsync(string subscriptionId, DateTimeOffset? failingSince, CancellationToken cancellationToken)
     {
-        var changed = await subscriptionStore.UpdateWithRetryAsync(
+        await subscriptions.UpdateWithRetryAsync(
             subscriptionId,
             current => (current.FailingSince is null) == (failingSince is null) ? null : current with { FailingSince = failingSince },
             cancellationToken);
-        if (changed is not null)
-        {
-            subscriptions.Invalidate();
-        }
     }
 
     private static EndpointSignal SignalOf(SendResult result) => OutcomeClassifier.Classify(result) switch

@@ -14,7 +14,7 @@ namespace WebhookFunctions.Engine.FanOut;
 /// A notice fanned out twice (redelivery after a crash) delivers twice; receivers dedupe on webhook-id.
 /// </summary>
 public sealed class FanOutService(
-    SubscriptionDirectory subscriptions,
+    CachingSubscriptionStore subscriptions,
     IDeliveryQueue deliveryQueue,
     IOptions<DeliveryOptions> options,
     ILogger<FanOutService> logger)

@@ -11,7 +11,6 @@ namespace WebhookFunctions.Engine.Subscriptions;
 /// <summary>Manages subscriptions: create, read, list, patch, delete, rotate the secret, send a test event.</summary>
 public sealed class SubscriptionService(
     ISubscriptionStore store,
-    SubscriptionDirectory directory,
     IDeliveryLog deliveryLog,
     IEventStore events,
     IDeliveryQueue deliveryQueue,
@@ -44,7 +43,6 @@ public sealed class SubscriptionService(
                 UpdatedAt = now,
             },
             cancellationToken);
-        directory.Invalidate();
         logger.LogInformation("Created subscription {SubscriptionId} for {EventTypes}", subscription.Id, subscription.EventTypes);
         return Result<CreatedSubscription>.Success(new CreatedSubscription(subscription, secret));
     }
@@ -115,8 +113,7 @@ public sealed class SubscriptionService(
         try
         {
             var saved = await store.ReplaceAsync(updated, ifMatch, cancellationToken);
-            directory.Invalidate();
-            return Result<Subscription>.Success(saved);
+                return Result<Subscription>.Success(saved);
         }
         catch (ETagMismatchException)
         {
@@ -135,7 +132,6 @@ public sealed class SubscriptionService(
             return OperationError.NotFound($"Subscription '{subscriptionId}'");
         }
 
-        directory.Invalidate();
         logger.LogInformation("Deleted subscription {SubscriptionId}", subscriptionId);
         return Result<bool>.Success(true);
     }
@@ -166,7 +162,6 @@ public sealed class SubscriptionService(
             return OperationError.StaleETag();
         }
 
-        directory.Invalidate();
         logger.LogInformation("Rotated the signing secret of subscription {SubscriptionId}", subscriptionId);
         return Result<RotatedSecret>.Success(new RotatedSecret(secret, previousExpiresAt));
     }
@@ -184,7 +179,6 @@ public sealed class SubscriptionService(
         var testEvent = new WebhookEvent(Ids.NewEventId(), TestEventType, now, Subject: null, Source: null, data, System.Diagnostics.Activity.Current?.Id);
         await events.TryAddAsync(testEvent, cancellationToken);
         await deliveryQueue.SendAsync([new DeliveryJob(testEvent.Id, testEvent.Type, [subscriptionId], Attempt: 1, testEvent.TraceParent)], cancellationToken);
-        directory.Invalidate();
         return Result<PublishReceipt>.Success(new PublishReceipt(testEvent.Id, testEvent.Type, testEvent.Timestamp, AlreadyAccepted: false));
     }
 

@@ -9,6 +9,8 @@ using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.IntegrationTests.Infrastructure;
 using WebhookFunctions.Storage;
+using WebhookFunctions.Storage.Queues;
+using WebhookFunctions.Storage.Tables;
 using WebhookFunctions.Storage.Workers;
 
 namespace WebhookFunctions.IntegrationTests.Storage;
@@ -30,13 +32,14 @@ public sealed class StorageRegistrationTests(AzuriteFixture azurite)
             Assert.Null(await probe.CheckAsync(CancellationToken.None));
         }
 
-        Assert.NotNull(services.GetRequiredService<ISubscriptionStore>());
-        Assert.NotNull(services.GetRequiredService<IEventStore>());
-        Assert.NotNull(services.GetRequiredService<IIdempotencyStore>());
-        Assert.NotNull(services.GetRequiredService<IDeliveryLog>());
-        Assert.NotNull(services.GetRequiredService<IDeadLetterStore>());
-        Assert.NotNull(services.GetRequiredService<IEventQueue>());
-        Assert.NotNull(services.GetRequiredService<IDeliveryQueue>());
+        // Each port is the Azure Storage adapter, not whatever else a host might have registered.
+        Assert.IsType<SubscriptionTableStore>(services.GetRequiredKeyedService<ISubscriptionStore>(CachingSubscriptionStore.InnerKey));
+        Assert.IsType<RecentEventCache>(services.GetRequiredService<IEventStore>());
+        Assert.IsType<IdempotencyTableStore>(services.GetRequiredService<IIdempotencyStore>());
+        Assert.IsType<DeliveryLogTableStore>(services.GetRequiredService<IDeliveryLog>());
+        Assert.IsType<DeadLetterTableStore>(services.GetRequiredService<IDeadLetterStore>());
+        Assert.IsType<StorageEventQueue>(services.GetRequiredService<IEventQueue>());
+        Assert.IsType<StorageDeliveryQueue>(services.GetRequiredService<IDeliveryQueue>());
     }
 
     [Fact]

@@ -23,12 +23,12 @@ internal sealed class EngineHarness : IDisposable
         var deliveryOptions = new DeliveryOptions { AllowHttpUrls = true, SubscriptionCacheDuration = TimeSpan.Zero };
         configure?.Invoke(deliveryOptions);
         Options = Microsoft.Extensions.Options.Options.Create(deliveryOptions);
-        Directory = new SubscriptionDirectory(Subscriptions, Options, Clock);
+        Directory = new CachingSubscriptionStore(Subscriptions, Options, Clock);
         var sender = new WebhookSender(new SingleHandlerFactory(Receiver), Options, Clock);
         Publish = new PublishService(Events, new InMemoryIdempotencyStore(), Transport, Options, Clock, NullLogger<PublishService>.Instance);
         FanOut = new FanOutService(Directory, Transport, Options, NullLogger<FanOutService>.Instance);
-        Processor = new DeliveryProcessor(Events, Directory, Subscriptions, sender, EndpointHealth, Transport, Log, Options, HealthOptions, Clock, NullLogger<DeliveryProcessor>.Instance);
-        SubscriptionService = new SubscriptionService(Subscriptions, Directory, Log, Events, Transport, Options, Clock, NullLogger<SubscriptionService>.Instance);
+        Processor = new DeliveryProcessor(Events, Directory, sender, EndpointHealth, Transport, Log, Options, HealthOptions, Clock, NullLogger<DeliveryProcessor>.Instance);
+        SubscriptionService = new SubscriptionService(Directory, Log, Events, Transport, Options, Clock, NullLogger<SubscriptionService>.Instance);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
@@ -49,7 +49,7 @@ internal sealed class EngineHarness : IDisposable
 
     public ScriptedReceiver Receiver { get; } = new();
 
-    public SubscriptionDirectory Directory { get; }
+    public CachingSubscriptionStore Directory { get; }
 
     public PublishService Publish { get; }
 

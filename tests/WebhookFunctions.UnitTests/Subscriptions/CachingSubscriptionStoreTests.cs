@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Time.Testing;
+using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.UnitTests.Fakes;
+
+namespace WebhookFunctions.UnitTests.Subscriptions;
+
+public class CachingSubscriptionStoreTests
+{
+    private static readonly TimeSpan CacheDuration = TimeSpan.FromSeconds(5);
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
+    private readonly InMemorySubscriptionStore inner = new();
+    private readonly CachingSubscriptionStore cache;
+
+    public CachingSubscriptionStoreTests() =>
+        cache = new CachingSubscriptionStore(inner, Microsoft.Extensions.Options.Options.Create(new DeliveryOptions { SubscriptionCacheDuration = CacheDuration }), clock);
+
+    [Fact]
+    public async Task Matching_reads_serve_one_snapshot_until_it_expires()
+    {
+        await inner.AddAsync(New("sub-1", "order.*"), CancellationToken.None);
+        Assert.Single(await cache.MatchingAsync("order.created", CancellationToken.None));
+
+        // Written by another process: not seen until the snapshot expires.
+        await inner.AddAsync(New("sub-2", "order.*"), CancellationToken.None);
+        Assert.Single(await cache.MatchingAsync("order.created", CancellationToken.None));
+        Assert.Equal(1, inner.ListAllCalls);
+
+        clock.Advance(CacheDuration);
+        Assert.Equal(2, (await cache.MatchingAsync("order.created", CancellationToken.None)).Count);
+        Assert.Equal(2, inner.ListAllCalls);
+    }
+
+    [Fact]
+    public async Task Every_write_through_the_cache_is_seen_by_the_next_read()
+    {
+        var created = await cache.AddAsync(New("sub-1", "order.*"), CancellationToken.None);
+        Assert.Single(await cache.MatchingAsync("order.created", CancellationToken.None));
+
+        var narrowed = await cache.ReplaceAsync(created with { EventTypes = ["invoice.paid"] }, created.ETag!, CancellationToken.None);
+        Assert.Empty(await cache.MatchingAsync("order.created", CancellationToken.None));
+
+        await cache.UpdateWithRetryAsync(narrowed.Id, s => s with { Status = SubscriptionStatus.Disabled }, CancellationToken.None);
+        Assert.Empty(await cache.MatchingAsync("invoice.paid", CancellationToken.None));
+        Assert.Equal(SubscriptionStatus.Disabled, (await cache.FindAsync("sub-1", CancellationToken.None))!.Status);
+
+        await cache.DeleteAsync("sub-1", CancellationToken.None);
+        Assert.Null(await cache.FindAsync("sub-1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_subscription_created_after_the_snapshot_is_found_by_id_at_once()
+    {
+        Assert.Empty(await cache.MatchingAsync("order.created", CancellationToken.None));
+        await inner.AddAsync(New("sub-late", "order.*"), CancellationToken.None);
+
+        Assert.Equal("sub-late", (await cache.FindAsync("sub-late", CancellationToken.None))?.Id);
+        Assert.Equal(1, inner.ListAllCalls);
+    }
+
+    private Subscription New(string id, string eventType) => new()
+    {
+        Id = id,
+        Url = new Uri("https://receiver.example/hooks"),
+        EventTypes = [eventType],
+        Secrets = [new SigningSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", null)],
+        CreatedAt = clock.GetUtcNow(),
+        UpdatedAt = clock.GetUtcNow(),
+    };
+}

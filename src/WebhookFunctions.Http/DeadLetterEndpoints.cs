@@ -19,7 +19,6 @@ public sealed class DeadLetterEndpoints(DeadLetterService deadLetterService)
         var eventType = query.Text("eventType");
         var since = query.Time("since");
         var until = query.Time("until");
-        query.Errors.TimeRange(since, until);
         var limit = query.Limit();
         var continuationToken = query.ContinuationToken();
         if (query.Errors.Any)
@@ -28,13 +27,10 @@ public sealed class DeadLetterEndpoints(DeadLetterService deadLetterService)
         }
 
         var filter = new DeadLetterFilter(subscriptionId, EventType: eventType, Since: since, Until: until);
-        return await ResultMapping.ListingAsync(async () =>
-        {
-            var page = await deadLetterService.ListAsync(filter, limit, continuationToken, cancellationToken);
-            return page.Map(found => ApiResults.Ok(
-                found.ToResponse(ResponseMapping.ToResponse),
-                ApiJsonContext.Default.PageResponseDeadLetterResponse));
-        });
+        var page = await deadLetterService.ListAsync(filter, limit, continuationToken, cancellationToken);
+        return page.Map(found => ApiResults.Ok(
+            found.ToResponse(ResponseMapping.ToResponse),
+            ApiJsonContext.Default.PageResponseDeadLetterResponse));
     }
 
     public async Task<IResult> ReplayAsync(HttpRequest request, CancellationToken cancellationToken)

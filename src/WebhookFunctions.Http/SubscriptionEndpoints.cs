@@ -45,13 +45,10 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
             return ApiProblems.From(query.Errors.ToError());
         }
 
-        return await ResultMapping.ListingAsync(async () =>
-        {
-            var page = await subscriptionService.ListAsync(limit, continuationToken, cancellationToken);
-            return page.Map(found => ApiResults.Ok(
-                found.ToResponse(ResponseMapping.ToResponse),
-                ApiJsonContext.Default.PageResponseSubscriptionResponse));
-        });
+        var page = await subscriptionService.ListAsync(limit, continuationToken, cancellationToken);
+        return page.Map(found => ApiResults.Ok(
+            found.ToResponse(ResponseMapping.ToResponse),
+            ApiJsonContext.Default.PageResponseSubscriptionResponse));
     }
 
     public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
@@ -64,12 +61,8 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
     {
         ArgumentNullException.ThrowIfNull(request);
         var ifMatch = request.Headers[HeaderNames.IfMatch];
-        if (ifMatch.Count == 0 || string.IsNullOrWhiteSpace(ifMatch.ToString()))
-        {
-            return ApiProblems.PreconditionRequired("PATCH needs an If-Match header with the subscription's ETag (from GET).");
-        }
-
-        if (ifMatch.Count > 1 || ifMatch.ToString().Trim() == "*")
+        var given = ifMatch.Count == 0 || string.IsNullOrWhiteSpace(ifMatch.ToString()) ? null : ifMatch.ToString();
+        if (given is not null && (ifMatch.Count > 1 || given.Trim() == "*"))
         {
             return ApiProblems.From(OperationError.Invalid("If-Match", "If-Match must hold exactly one ETag of this subscription."));
         }
@@ -80,7 +73,9 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
             return ApiProblems.From(parsed.Error!);
         }
 
-        if (EntityTags.FromIfMatch(ifMatch.ToString()) is not { } storeETag)
+        // Without If-Match the engine refuses the change (428); one this API never issued matches nothing.
+        var storeETag = given is null ? null : EntityTags.FromIfMatch(given);
+        if (given is not null && storeETag is null)
         {
             // An If-Match this API never issued matches nothing: 412, or 404 when there is nothing to match.
             var current = await subscriptionService.GetAsync(id, cancellationToken);
@@ -129,13 +124,10 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
             return ApiProblems.From(query.Errors.ToError());
         }
 
-        return await ResultMapping.ListingAsync(async () =>
-        {
-            var page = await subscriptionService.ListDeliveriesAsync(id, limit, continuationToken, cancellationToken);
-            return page.Map(found => ApiResults.Ok(
-                found.ToResponse(ResponseMapping.ToResponse),
-                ApiJsonContext.Default.PageResponseDeliveryAttemptResponse));
-        });
+        var page = await subscriptionService.ListDeliveriesAsync(id, limit, continuationToken, cancellationToken);
+        return page.Map(found => ApiResults.Ok(
+            found.ToResponse(ResponseMapping.ToResponse),
+            ApiJsonContext.Default.PageResponseDeliveryAttemptResponse));
     }
 
     private static IResult Read(Subscription subscription)

@@ -5,6 +5,7 @@ public enum ErrorKind
     Validation,
     NotFound,
     PreconditionFailed,
+    PreconditionRequired,
     PayloadTooLarge,
     UnsupportedMediaType,
 }
@@ -19,6 +20,9 @@ public sealed record OperationError(ErrorKind Kind, string Detail, IReadOnlyDict
 
     public static OperationError Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         new(ErrorKind.Validation, "One or more fields are invalid.", errors);
+
+    public static OperationError IfMatchRequired() =>
+        new(ErrorKind.PreconditionRequired, "PATCH needs an If-Match header with the subscription's ETag (from GET).");
 
     public static OperationError StaleETag() =>
         new(ErrorKind.PreconditionFailed, "The resource was changed since the given ETag; read it again and retry.");

@@ -1,6 +1,6 @@
 namespace WebhookFunctions.Engine.Common;
 
-/// <summary>The page sizes listings accept.</summary>
+/// <summary>The rules every listing shares: the page sizes it accepts, and continuation tokens only it issued.</summary>
 public static class Paging
 {
     public const int DefaultLimit = 50;
@@ -12,6 +12,29 @@ public static class Paging
         {
             null => Result<int>.Success(DefaultLimit),
             >= 1 and <= MaxLimit => Result<int>.Success(limit.Value),
-            _ => OperationError.Invalid("limit", $"limit must be between 1 and {MaxLimit}."),
+            _ => OperationError.Invalid("limit", $"limit must be a whole number from 1 to {MaxLimit}."),
         };
+
+    /// <summary>
+    /// Reads one page of <paramref name="read"/> with the resolved limit; a continuation token the store did not
+    /// issue for this listing is the client's error (400), not the server's.
+    /// </summary>
+    public static async Task<Result<Page<T>>> ReadAsync<T>(int? limit, Func<int, Task<Page<T>>> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var pageSize = Resolve(limit);
+        if (!pageSize.Succeeded)
+        {
+            return pageSize.Error!;
+        }
+
+        try
+        {
+            return Result<Page<T>>.Success(await read(pageSize.Value));
+        }
+        catch (InvalidContinuationTokenException ex)
+        {
+            return OperationError.Invalid("continuationToken", $"The continuation token is not valid for this listing: {ex.Message}");
+        }
+    }
 }

@@ -10,25 +10,12 @@ public sealed class DeadLetterService(IDeadLetterStore store, IDeliveryQueue del
 {
     public async Task<Result<Page<DeadLetter>>> ListAsync(DeadLetterFilter filter, int? limit, string? continuationToken, CancellationToken cancellationToken)
     {
-        var pageSize = Paging.Resolve(limit);
-        if (!pageSize.Succeeded)
-        {
-            return pageSize.Error!;
-        }
-
         if (InvalidRange(filter) is { } rangeError)
         {
             return rangeError;
         }
 
-        try
-        {
-            return Result<Page<DeadLetter>>.Success(await store.ListAsync(filter, pageSize.Value, continuationToken, cancellationToken));
-        }
-        catch (InvalidContinuationTokenException ex)
-        {
-            return OperationError.Invalid("continuationToken", ex.Message);
-        }
+        return await Paging.ReadAsync(limit, pageSize => store.ListAsync(filter, pageSize, continuationToken, cancellationToken));
     }
 
     /// <summary>Replays what matches; an inverted time range is a validation error.</summary>

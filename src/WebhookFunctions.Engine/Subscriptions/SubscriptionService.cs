@@ -55,28 +55,15 @@ public sealed class SubscriptionService(
 
     public async Task<Result<Page<Subscription>>> ListAsync(int? limit, string? continuationToken, CancellationToken cancellationToken)
     {
-        var pageSize = Paging.Resolve(limit);
-        if (!pageSize.Succeeded)
-        {
-            return pageSize.Error!;
-        }
-
-        try
-        {
-            return Result<Page<Subscription>>.Success(await store.ListAsync(pageSize.Value, continuationToken, cancellationToken));
-        }
-        catch (InvalidContinuationTokenException ex)
-        {
-            return OperationError.Invalid("continuationToken", ex.Message);
-        }
+        return await Paging.ReadAsync(limit, pageSize => store.ListAsync(pageSize, continuationToken, cancellationToken));
     }
 
-    /// <summary>Applies the patch if <paramref name="ifMatch"/> is the current ETag (a missing If-Match is a validation error).</summary>
+    /// <summary>Applies the patch if <paramref name="ifMatch"/> is the current ETag; without one, nothing is changed (428).</summary>
     public async Task<Result<Subscription>> UpdateAsync(string subscriptionId, SubscriptionPatch patch, string? ifMatch, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(ifMatch))
         {
-            return OperationError.Invalid("If-Match", "PATCH needs an If-Match header with the subscription's current ETag.");
+            return OperationError.IfMatchRequired();
         }
 
         var errors = SubscriptionRules.Validate(patch, options.Value.AllowHttpUrls);
@@ -184,25 +171,12 @@ public sealed class SubscriptionService(
 
     public async Task<Result<Page<DeliveryAttempt>>> ListDeliveriesAsync(string subscriptionId, int? limit, string? continuationToken, CancellationToken cancellationToken)
     {
-        var pageSize = Paging.Resolve(limit);
-        if (!pageSize.Succeeded)
-        {
-            return pageSize.Error!;
-        }
-
         if (await store.GetAsync(subscriptionId, cancellationToken) is null)
         {
             return NotFound(subscriptionId);
         }
 
-        try
-        {
-            return Result<Page<DeliveryAttempt>>.Success(await deliveryLog.ListForSubscriptionAsync(subscriptionId, pageSize.Value, continuationToken, cancellationToken));
-        }
-        catch (InvalidContinuationTokenException ex)
-        {
-            return OperationError.Invalid("continuationToken", ex.Message);
-        }
+        return await Paging.ReadAsync(limit, pageSize => deliveryLog.ListForSubscriptionAsync(subscriptionId, pageSize, continuationToken, cancellationToken));
     }
 
     private static OperationError NotFound(string subscriptionId) => OperationError.NotFound($"Subscription '{subscriptionId}'");

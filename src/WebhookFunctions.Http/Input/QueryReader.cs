@@ -9,7 +9,7 @@ internal sealed class QueryReader(IQueryCollection query)
 {
     public FieldErrors Errors { get; } = new();
 
-    /// <summary>The page size, or null for the default (<see cref="Paging.DefaultLimit"/>).</summary>
+    /// <summary>The page size as a number, or null when absent; which sizes are allowed is the engine's rule (<see cref="Paging"/>).</summary>
     public int? Limit()
     {
         var text = Single("limit");
@@ -18,8 +18,7 @@ internal sealed class QueryReader(IQueryCollection query)
             return null;
         }
 
-        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit)
-            && limit is >= 1 and <= Paging.MaxLimit)
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit))
         {
             return limit;
         }
@@ -30,7 +29,7 @@ internal sealed class QueryReader(IQueryCollection query)
 
     public string? ContinuationToken() => Single("continuationToken");
 
-    public DateTimeOffset? Time(string name) => Errors.Time(name, Single(name));
+    public DateTimeOffset? Time(string name) => Rfc3339.Parse(Errors, name, Single(name));
 
     public string? Text(string name) => Single(name);
 

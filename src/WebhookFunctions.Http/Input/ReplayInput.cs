@@ -16,9 +16,8 @@ internal static class ReplayInput
         }
 
         var errors = new FieldErrors();
-        var since = errors.Time("since", request.Since);
-        var until = errors.Time("until", request.Until);
-        errors.TimeRange(since, until);
+        var since = Rfc3339.Parse(errors, "since", request.Since);
+        var until = Rfc3339.Parse(errors, "until", request.Until);
         if (errors.Any)
         {
             return errors.ToError();

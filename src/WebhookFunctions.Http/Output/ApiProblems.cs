@@ -18,6 +18,7 @@ public static class ApiProblems
             ErrorKind.Validation => Problem(StatusCodes.Status400BadRequest, error.Detail, error.FieldErrors),
             ErrorKind.NotFound => Problem(StatusCodes.Status404NotFound, error.Detail),
             ErrorKind.PreconditionFailed => Problem(StatusCodes.Status412PreconditionFailed, error.Detail),
+            ErrorKind.PreconditionRequired => Problem(StatusCodes.Status428PreconditionRequired, error.Detail),
             ErrorKind.PayloadTooLarge => Problem(StatusCodes.Status413PayloadTooLarge, error.Detail),
             ErrorKind.UnsupportedMediaType => Problem(StatusCodes.Status415UnsupportedMediaType, error.Detail),
             _ => Problem(StatusCodes.Status500InternalServerError, error.Detail),
@@ -28,8 +29,6 @@ public static class ApiProblems
         Problem(
             StatusCodes.Status401Unauthorized,
             "A valid API key is required: send it in the x-functions-key header (or the code query parameter).");
-
-    public static IResult PreconditionRequired(string detail) => Problem(StatusCodes.Status428PreconditionRequired, detail);
 
     public static IResult Problem(int status, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
     {

@@ -11,7 +11,8 @@ namespace WebhookFunctions.Storage.Development;
 /// </summary>
 internal sealed partial class AzuriteProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    // Generous: on a loaded 2-core machine, with test assemblies starting Azurites in parallel, node alone can take tens of seconds.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly Process process;
     private readonly StringBuilder errors = new();
     private readonly HashSet<string> listeningServices = new(StringComparer.Ordinal);

@@ -24,13 +24,14 @@ public sealed class SubscriptionServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task A_patch_without_if_match_is_refused()
+    public async Task A_patch_without_if_match_is_refused_as_precondition_required_and_changes_nothing()
     {
         var subscription = await harness.SubscribeAsync("a.test", "order.*");
 
         var result = await harness.SubscriptionService.UpdateAsync(subscription.Id, new(Description: "x"), null, CancellationToken.None);
 
-        Assert.Equal(ErrorKind.Validation, result.Error!.Kind);
+        Assert.Equal(ErrorKind.PreconditionRequired, result.Error!.Kind);
+        Assert.Equal(subscription.Description, (await harness.Subscriptions.GetAsync(subscription.Id, CancellationToken.None))!.Description);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using WebhookFunctions.Benchmarks.Infrastructure;
 using WebhookFunctions.Benchmarks.Sections;
-using WebhookFunctions.Storage.Development;
+using WebhookFunctions.Development;
 
 namespace WebhookFunctions.Benchmarks;
 

@@ -1,5 +1,5 @@
 using WebhookFunctions.Storage;
-using WebhookFunctions.Storage.Development;
+using WebhookFunctions.Development;
 
 namespace WebhookFunctions.SelfHosted;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using WebhookFunctions.Storage.Development;
+using WebhookFunctions.Development;
 
 namespace WebhookFunctions.Benchmarks.Infrastructure;
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging.Abstractions;
-using WebhookFunctions.Storage.Development;
+using WebhookFunctions.Development;
 using Xunit.Abstractions;
 
 namespace WebhookFunctions.EndToEndTests.Resilience;

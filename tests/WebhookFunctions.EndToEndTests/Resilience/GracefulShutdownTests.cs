@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebhookFunctions.EndToEndTests.Hosting;
-using WebhookFunctions.Storage.Development;
+using WebhookFunctions.Development;
 using Xunit.Abstractions;
 
 namespace WebhookFunctions.EndToEndTests.Resilience;

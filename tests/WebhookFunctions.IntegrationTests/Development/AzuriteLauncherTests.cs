@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
 using WebhookFunctions.IntegrationTests.Infrastructure;
-using WebhookFunctions.Storage.Development;
+using WebhookFunctions.Development;
 
 namespace WebhookFunctions.IntegrationTests.Development;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
-using WebhookFunctions.Storage.Development;
+using WebhookFunctions.Development;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace WebhookFunctions.Storage.Development;
+namespace WebhookFunctions.Development;
 
 /// <summary>The blob, queue and table ports of a local Azurite on 127.0.0.1, and its connection string.</summary>
 public sealed record AzuritePorts(int Blob, int Queue, int Table)

@@ -1,4 +1,4 @@
-namespace WebhookFunctions.Storage.Development;
+namespace WebhookFunctions.Development;
 
 /// <summary>Azurite could not bind one of its ports because something else listens there.</summary>
 public sealed class AzuritePortInUseException : InvalidOperationException

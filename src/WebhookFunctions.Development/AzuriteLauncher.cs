@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 
-namespace WebhookFunctions.Storage.Development;
+namespace WebhookFunctions.Development;
 
 /// <summary>
 /// Starts Azurite from the repository's node_modules: for the self-hosted server on the ports its configuration names

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace WebhookFunctions.Storage.Development;
+namespace WebhookFunctions.Development;
 
 /// <summary>
 /// One node process running Azurite on given ports. It counts as started once Azurite itself says each of its three

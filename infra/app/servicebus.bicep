@@ -22,7 +22,8 @@ var messageTimeToLive = 'P14D'
 // A publish that is retried (a timeout after the broker accepted the send) sends its notice again with the same
 // message id, the event id; the broker drops the copy instead of fanning the event out twice. Five minutes covers
 // any retry of one publish, and matches tools/servicebus-emulator/Config.json (the infrastructure tests compare
-// them). Neither can be changed on an existing topic: changing them means deleting and recreating `events`.
+// them). The window can be changed later; requiresDuplicateDetection cannot: a topic created without it (an
+// environment deployed before this setting) must be deleted and recreated for it to apply.
 var eventsDuplicateDetectionWindow = 'PT5M'
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {

@@ -7,8 +7,46 @@ targetScope = 'subscription'
 @description('Name of the azd environment; seeds the resource group name and the unique resource token.')
 param environmentName string
 
+// The regions the official Flex Consumption quickstart allows (Azure-Samples/functions-quickstart-dotnet-azd,
+// infra/main.bicep, list last changed 2025-05-05 and unchanged at its 2026-02-24 head). A region without Flex
+// Consumption would fail only at plan creation, after the resource group, identity, storage and Service Bus exist;
+// `az functionapp list-flexconsumption-locations` gives today's list when a region is missing here.
 @minLength(1)
 @description('Region for every resource; must offer the Flex Consumption plan.')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'eastus2euap'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 @metadata({
   azd: {
     type: 'location'
@@ -16,10 +54,13 @@ param environmentName string
 })
 param location string
 
-@description('Principal id of the deploying user (azd sets AZURE_PRINCIPAL_ID); it gets the app\'s data roles for local runs. Empty: none.')
+@description('Principal id of the deploying user (azd sets AZURE_PRINCIPAL_ID); it gets data roles for local runs and the portal. Empty: none.')
 param principalId string = ''
 
-@description('Kind of principalId: User for a person, ServicePrincipal for a pipeline identity.')
+// ARM refuses a role assignment whose principalType is not the principal's real kind (UnmatchedPrincipalType), so a
+// pipeline that runs `azd provision` as a service principal or managed identity sets AZURE_PRINCIPAL_TYPE=ServicePrincipal
+// in its azd environment (main.parameters.json passes it, User when unset).
+@description('Kind of principalId: User for a person, ServicePrincipal for a pipeline identity (AZURE_PRINCIPAL_TYPE).')
 param principalType 'ServicePrincipal' | 'User' = 'User'
 
 @description('Memory of each Flex Consumption instance, in MB.')

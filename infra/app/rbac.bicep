@@ -1,6 +1,8 @@
 // Every role assignment, one named module call each, scoped to the resource it opens (never the resource group).
-// The app's identity gets what the Functions app uses; the deploying user (principalId) gets the same so that the
-// app can run locally against these resources. Role ids: rbac/roles.json.
+// The app's identity gets what the Functions app and its scale controller use; the deploying user (principalId) gets
+// the data roles a person needs to run the app locally against these resources and to read them in the portal
+// (docs/deploy-to-azure.md): the same, except Service Bus Data Sender + Data Receiver instead of Data Owner, since no
+// scale controller runs for a local host. Role ids: rbac/roles.json.
 //
 // No Storage Queue Data Contributor: on Azure the transport is Service Bus and the Functions host needs blobs only
 // (keys, leases); storage queues are the self-hosted server's transport.
@@ -40,25 +42,22 @@ module identityTableDataContributor 'rbac/storage-role.bicep' = {
   }
 }
 
-module identityServiceBusSender 'rbac/servicebus-role.bicep' = {
-  name: 'identity-servicebus-sender'
+// Data Owner, not Data Sender + Data Receiver: the Functions scale controller reads each trigger entity's message
+// count (ServiceBusMetricsProvider.GetMessageCountAsync in Microsoft.Azure.WebJobs.Extensions.ServiceBus), which
+// needs the Manage right; with Receiver only it gets UnauthorizedAccessException and falls back to a slower
+// peek-based estimate (Azure/azure-functions-host#8892). The official Flex Consumption Service Bus template
+// (Azure-Samples/functions-quickstart-dotnet-azd-service-bus, infra/main.bicep) grants the app Data Owner, and the
+// Functions docs' role table for the Service Bus trigger lists Data Receiver and Data Owner
+// (https://learn.microsoft.com/azure/azure-functions/functions-bindings-service-bus-trigger#identity-based-connections).
+// Data Owner includes sending and receiving, so it replaces those two roles rather than adding to them.
+module identityServiceBusDataOwner 'rbac/servicebus-role.bicep' = {
+  name: 'identity-servicebus-data-owner'
   params: {
     namespaceName: serviceBusNamespaceName
     principalId: identity.properties.principalId
     principalKey: identity.id
     principalType: 'ServicePrincipal'
-    roleName: 'Azure Service Bus Data Sender'
-  }
-}
-
-module identityServiceBusReceiver 'rbac/servicebus-role.bicep' = {
-  name: 'identity-servicebus-receiver'
-  params: {
-    namespaceName: serviceBusNamespaceName
-    principalId: identity.properties.principalId
-    principalKey: identity.id
-    principalType: 'ServicePrincipal'
-    roleName: 'Azure Service Bus Data Receiver'
+    roleName: 'Azure Service Bus Data Owner'
   }
 }
 

@@ -19,6 +19,12 @@ var lockDuration = 'PT1M'
 // Retries are scheduled at most 24 h ahead and TTL runs from the scheduled time, so two weeks is never reached by a
 // healthy job; one that does expire is dead-lettered rather than dropped.
 var messageTimeToLive = 'P14D'
+// A publish that is retried (a timeout after the broker accepted the send) sends its notice again with the same
+// message id, the event id; the broker drops the copy instead of fanning the event out twice. Five minutes covers
+// any retry of one publish, and matches tools/servicebus-emulator/Config.json (the infrastructure tests compare
+// them). The window can be changed later; requiresDuplicateDetection cannot: a topic created without it (an
+// environment deployed before this setting) must be deleted and recreated for it to apply.
+var eventsDuplicateDetectionWindow = 'PT5M'
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: name
@@ -41,6 +47,8 @@ resource eventsTopic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
   properties: {
     defaultMessageTimeToLive: messageTimeToLive
     enableBatchedOperations: true
+    requiresDuplicateDetection: true
+    duplicateDetectionHistoryTimeWindow: eventsDuplicateDetectionWindow
   }
 }
 

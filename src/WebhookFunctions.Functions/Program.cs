@@ -5,15 +5,14 @@ using Microsoft.Extensions.Hosting;
 using WebhookFunctions.Engine;
 using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Functions.ServiceBus;
+using WebhookFunctions.Functions.Telemetry;
 using WebhookFunctions.Http;
 using WebhookFunctions.Storage;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 
-builder.Services
-    .AddApplicationInsightsTelemetryWorkerService()
-    .ConfigureFunctionsApplicationInsights();
+builder.Services.AddWorkerTelemetry(builder.Configuration);
 
 builder.Services.AddWebhookEngine(builder.Configuration);
 builder.Services.AddAzureStorageStores(builder.Configuration);

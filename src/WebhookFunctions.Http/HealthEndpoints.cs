@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using WebhookFunctions.Engine.Health;
@@ -6,15 +7,30 @@ using WebhookFunctions.Http.Output;
 
 namespace WebhookFunctions.Http;
 
-/// <summary>GET /api/health (anonymous).</summary>
+/// <summary>
+/// GET /api/health, anonymous: the status alone, for load balancers and uptime checks. GET /api/health/details needs
+/// a key (the host checks it, as for every other keyed route): the status and each check's reason code. Both answer
+/// 200 when every check passed, else 503, from the same short-lived report (<see cref="HealthService"/>).
+/// </summary>
 public sealed class HealthEndpoints(HealthService healthService)
 {
-    public async Task<IResult> GetAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The keyed route, under the /api prefix like every route.</summary>
+    public const string DetailsRoute = "health/details";
+
+    public async Task<IResult> GetStatusAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var report = await healthService.CheckAsync(cancellationToken);
-        var status = report.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
-        return new HeaderedResult(
-            Results.Json(report.ToResponse(), ApiJsonContext.Default.HealthResponse, statusCode: status),
-            (HeaderNames.CacheControl, "no-store"));
+        return Respond(report, report.ToStatusResponse(), ApiJsonContext.Default.HealthStatusResponse);
     }
+
+    public async Task<IResult> GetDetailsAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var report = await healthService.CheckAsync(cancellationToken);
+        return Respond(report, report.ToDetailsResponse(), ApiJsonContext.Default.HealthDetailsResponse);
+    }
+
+    private static HeaderedResult Respond<TResponse>(HealthReport report, TResponse body, JsonTypeInfo<TResponse> type) =>
+        new(
+            Results.Json(body, type, statusCode: report.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable),
+            (HeaderNames.CacheControl, "no-store"));
 }

@@ -10,9 +10,11 @@ internal static class ApiRoutes
     public static void MapWebhookApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/health", ([FromServices] HealthEndpoints health, HttpRequest request, CancellationToken ct) => health.GetAsync(request, ct));
+        api.MapGet("/health", ([FromServices] HealthEndpoints health, HttpRequest request, CancellationToken ct) => health.GetStatusAsync(request, ct));
 
         var secured = api.MapGroup("").RequireApiKey();
+
+        secured.MapGet("/" + HealthEndpoints.DetailsRoute, ([FromServices] HealthEndpoints health, HttpRequest request, CancellationToken ct) => health.GetDetailsAsync(request, ct));
 
         secured.MapPost("/events", ([FromServices] EventEndpoints events, HttpRequest request, CancellationToken ct) => events.PublishAsync(request, ct));
         secured.MapGet("/events/{id}", ([FromServices] EventEndpoints events, HttpRequest request, string id, CancellationToken ct) => events.GetAsync(request, id, ct));

@@ -29,17 +29,11 @@ internal sealed class DeploymentSnapshot
 
     public IReadOnlyDictionary<string, string> Outputs { get; }
 
-    public static async Task<DeploymentSnapshot> CreateAsync(InfraCopy infra, string name, string? deployingUserId)
+    /// <summary>Evaluates the templates in <paramref name="infra"/>; fails when the CLI rejects them or the parameters.</summary>
+    public static async Task<DeploymentSnapshot> CreateAsync(
+        InfraCopy infra, string name, string? deployingUserId, string? principalType = null, string location = Location)
     {
-        var parametersFile = $"{name}.bicepparam";
-        var principal = deployingUserId is null ? "" : $"param principalId = '{deployingUserId}'\n";
-        await File.WriteAllTextAsync(
-            infra.PathOf(parametersFile),
-            $"using 'main.bicep'\nparam environmentName = '{EnvironmentName}'\nparam location = '{Location}'\n{principal}");
-
-        var run = await BicepCli.RunAsync(
-            infra.Directory, "snapshot", parametersFile, "--mode", "overwrite",
-            "--subscription-id", SubscriptionId, "--tenant-id", TenantId, "--location", Location);
+        var run = await RunAsync(infra, name, deployingUserId, principalType, location);
         if (run.ExitCode != 0)
         {
             throw new InvalidOperationException($"bicep snapshot failed: {run}");
@@ -47,6 +41,22 @@ internal sealed class DeploymentSnapshot
 
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(infra.PathOf($"{name}.snapshot.json")));
         return new DeploymentSnapshot(run, document.RootElement.Clone());
+    }
+
+    /// <summary>Runs <c>bicep snapshot</c> for these parameters and returns the run, whatever its outcome.</summary>
+    public static async Task<BicepRun> RunAsync(
+        InfraCopy infra, string name, string? deployingUserId, string? principalType = null, string location = Location)
+    {
+        var parametersFile = $"{name}.bicepparam";
+        var principal = deployingUserId is null ? "" : $"param principalId = '{deployingUserId}'\n";
+        var type = principalType is null ? "" : $"param principalType = '{principalType}'\n";
+        await File.WriteAllTextAsync(
+            infra.PathOf(parametersFile),
+            $"using 'main.bicep'\nparam environmentName = '{EnvironmentName}'\nparam location = '{location}'\n{principal}{type}");
+
+        return await BicepCli.RunAsync(
+            infra.Directory, "snapshot", parametersFile, "--mode", "overwrite",
+            "--subscription-id", SubscriptionId, "--tenant-id", TenantId, "--location", location);
     }
 
     public IEnumerable<JsonElement> OfType(string type) =>

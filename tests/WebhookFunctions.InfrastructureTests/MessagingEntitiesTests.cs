@@ -20,6 +20,26 @@ public sealed class MessagingEntitiesTests(InfrastructureFixture fixture)
     }
 
     [Fact]
+    public void Events_topic_drops_a_notice_sent_twice_for_the_same_event()
+    {
+        var topic = Snapshot.Single("Microsoft.ServiceBus/namespaces/topics");
+
+        // A retried publish sends its notice again with the same message id (the event id).
+        Assert.True(DeploymentSnapshot.At(topic, "properties.requiresDuplicateDetection").GetBoolean());
+        Assert.Equal(TimeSpan.FromMinutes(5), XmlConvert.ToTimeSpan(DeploymentSnapshot.At(topic, "properties.duplicateDetectionHistoryTimeWindow").GetString()!));
+    }
+
+    [Fact]
+    public void Deliveries_queue_keeps_duplicate_detection_off_so_that_a_replay_is_not_dropped()
+    {
+        var queue = Snapshot.Single("Microsoft.ServiceBus/namespaces/queues");
+
+        // A replayed dead letter restarts at attempt 1 and so reuses the first attempt's message id.
+        Assert.False(DeploymentSnapshot.At(queue, "properties.requiresSession").GetBoolean());
+        Assert.False(queue.GetProperty("properties").TryGetProperty("requiresDuplicateDetection", out var detection) && detection.GetBoolean());
+    }
+
+    [Fact]
     public void Fan_out_subscription_has_the_engine_name_delivery_count_and_lock()
     {
         var subscription = Snapshot.Single("Microsoft.ServiceBus/namespaces/topics/subscriptions");

@@ -10,6 +10,15 @@ public sealed class RoleAssignmentTests(InfrastructureFixture fixture)
     [
         "Storage Blob Data Owner",
         "Storage Table Data Contributor",
+        "Azure Service Bus Data Owner",
+        "Monitoring Metrics Publisher",
+    ];
+
+    /// <summary>A person runs the app locally and reads the resources in the portal; no scale controller works for them.</summary>
+    private static readonly string[] UserRoles =
+    [
+        "Storage Blob Data Owner",
+        "Storage Table Data Contributor",
         "Azure Service Bus Data Sender",
         "Azure Service Bus Data Receiver",
         "Monitoring Metrics Publisher",
@@ -23,6 +32,7 @@ public sealed class RoleAssignmentTests(InfrastructureFixture fixture)
         ["Storage Queue Data Contributor"] = "Microsoft.Storage/storageAccounts",
         ["Azure Service Bus Data Sender"] = "Microsoft.ServiceBus/namespaces",
         ["Azure Service Bus Data Receiver"] = "Microsoft.ServiceBus/namespaces",
+        ["Azure Service Bus Data Owner"] = "Microsoft.ServiceBus/namespaces",
         ["Monitoring Metrics Publisher"] = "Microsoft.Insights/components",
     };
 
@@ -56,12 +66,40 @@ public sealed class RoleAssignmentTests(InfrastructureFixture fixture)
     }
 
     [Fact]
-    public void Deploying_user_gets_the_app_roles_for_local_runs()
+    public void App_identity_may_read_Service_Bus_message_counts_for_the_scale_controller()
+    {
+        var snapshot = fixture.WithDeployingUser;
+        var identityId = DeploymentSnapshot.Id(snapshot.Single("Microsoft.ManagedIdentity/userAssignedIdentities"));
+        var namespaceId = DeploymentSnapshot.Id(snapshot.Single("Microsoft.ServiceBus/namespaces"));
+
+        var onNamespace = Assignments(snapshot)
+            .Where(a => DeploymentSnapshot.IsReferenceTo(a.PrincipalId, identityId, "principalId"))
+            .Where(a => string.Equals(a.Scope, namespaceId, StringComparison.OrdinalIgnoreCase))
+            .Select(a => a.Role);
+
+        // Only Data Owner carries the Manage right that reading an entity's runtime properties needs.
+        Assert.Equal(["Azure Service Bus Data Owner"], onNamespace);
+    }
+
+    [Fact]
+    public void Deploying_user_gets_the_data_roles_for_local_runs()
     {
         var granted = Assignments(fixture.WithDeployingUser).Where(a => a.PrincipalId == DeploymentSnapshot.DeployingUserId).ToList();
 
         Assert.All(granted, a => Assert.Equal("User", a.PrincipalType));
-        Assert.Equal(AppRoles.Order(), granted.Select(a => a.Role).Order());
+        Assert.Equal(UserRoles.Order(), granted.Select(a => a.Role).Order());
+    }
+
+    [Fact]
+    public async Task A_pipeline_principal_gets_its_assignments_as_a_service_principal()
+    {
+        using var infra = InfraCopy.Create();
+        var snapshot = await DeploymentSnapshot.CreateAsync(infra, "pipeline", DeploymentSnapshot.DeployingUserId, principalType: "ServicePrincipal");
+
+        var granted = Assignments(snapshot).Where(a => a.PrincipalId == DeploymentSnapshot.DeployingUserId).ToList();
+
+        Assert.Equal(UserRoles.Order(), granted.Select(a => a.Role).Order());
+        Assert.All(granted, a => Assert.Equal("ServicePrincipal", a.PrincipalType));
     }
 
     [Fact]

@@ -5,12 +5,21 @@ using WebhookFunctions.Http;
 
 namespace WebhookFunctions.Functions.Http;
 
-/// <summary>GET /api/health, the one route without a key.</summary>
+/// <summary>
+/// GET /api/health, the one route without a key (the status alone), and GET /api/health/details, whose function key
+/// the Functions host checks like every other route's.
+/// </summary>
 public sealed class HealthFunction(HealthEndpoints endpoints)
 {
     [Function("Health")]
     public async Task<IActionResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        new HttpResultAdapter(await endpoints.GetAsync(request, cancellationToken));
+        new HttpResultAdapter(await endpoints.GetStatusAsync(request, cancellationToken));
+
+    [Function("HealthDetails")]
+    public async Task<IActionResult> GetDetailsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = HealthEndpoints.DetailsRoute)] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        new HttpResultAdapter(await endpoints.GetDetailsAsync(request, cancellationToken));
 }

@@ -11,16 +11,14 @@ internal sealed class ServiceBusHealthProbe(ServiceBusClient client) : IHealthPr
 
     public string Name => "serviceBus";
 
-    public async Task<string?> CheckAsync(CancellationToken cancellationToken)
+    public async Task CheckAsync(CancellationToken cancellationToken) =>
+        await _receiver.PeekMessageAsync(cancellationToken: cancellationToken);
+
+    public string ReasonFor(Exception exception) => exception switch
     {
-        try
-        {
-            await _receiver.PeekMessageAsync(cancellationToken: cancellationToken);
-            return null;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return $"{ex.GetType().Name}: {ex.Message}";
-        }
-    }
+        UnauthorizedAccessException => HealthReasons.Unauthorized,
+        ServiceBusException { Reason: ServiceBusFailureReason.MessagingEntityNotFound } => HealthReasons.NotFound,
+        ServiceBusException { Reason: ServiceBusFailureReason.ServiceTimeout } => HealthReasons.Timeout,
+        _ => HealthReasons.Unavailable,
+    };
 }

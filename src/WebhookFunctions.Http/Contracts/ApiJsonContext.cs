@@ -29,7 +29,8 @@ namespace WebhookFunctions.Http.Contracts;
 [JsonSerializable(typeof(RotatedSecretResponse))]
 [JsonSerializable(typeof(PageResponse<DeadLetterResponse>))]
 [JsonSerializable(typeof(ReplayResponse))]
-[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(HealthStatusResponse))]
+[JsonSerializable(typeof(HealthDetailsResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext
 {
     public const int MaxDepth = 64;

@@ -1,4 +1,10 @@
 namespace WebhookFunctions.Http.Contracts;
 
-/// <summary>GET /api/health: "healthy" or "unhealthy", and per check "healthy" or the reason it is not.</summary>
-internal sealed record HealthResponse(string Status, IReadOnlyDictionary<string, string> Checks);
+/// <summary>GET /api/health, anonymous: "healthy" or "unhealthy", nothing else.</summary>
+internal sealed record HealthStatusResponse(string Status);
+
+/// <summary>
+/// GET /api/health/details, with a key: the status and, per check, "healthy" or a reason code (timeout,
+/// unauthorized, notFound, unavailable); never an exception's text.
+/// </summary>
+internal sealed record HealthDetailsResponse(string Status, IReadOnlyDictionary<string, string> Checks);

@@ -79,8 +79,11 @@ internal static class ResponseMapping
 
     public static ReplayResponse ToResponse(this ReplayCount count) => new(count.Matched, count.Replayed);
 
-    public static HealthResponse ToResponse(this HealthReport report) =>
-        new(report.Healthy ? "healthy" : "unhealthy", report.Checks);
+    public static HealthStatusResponse ToStatusResponse(this HealthReport report) => new(Status(report));
+
+    public static HealthDetailsResponse ToDetailsResponse(this HealthReport report) => new(Status(report), report.Checks);
+
+    private static string Status(HealthReport report) => report.Healthy ? HealthService.Healthy : "unhealthy";
 
     public static PageResponse<TResponse> ToResponse<T, TResponse>(this Page<T> page, Func<T, TResponse> map) =>
         new(page.Items.Select(map).ToList(), page.ContinuationToken);

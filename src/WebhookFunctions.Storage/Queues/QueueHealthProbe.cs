@@ -4,26 +4,15 @@ using WebhookFunctions.Engine.Health;
 
 namespace WebhookFunctions.Storage.Queues;
 
-/// <summary>
-/// The queue transport is healthy when the deliveries queue answers a properties read. The timeout and any other
-/// failure are the health service's to report.
-/// </summary>
+/// <summary>The queue transport is healthy when the deliveries queue answers a properties read.</summary>
 internal sealed class QueueHealthProbe(QueueServiceClient queues, StorageNames names) : IHealthProbe
 {
     private readonly QueueClient queue = queues.GetQueueClient(names.DeliveriesQueue);
 
     public string Name => "queue";
 
-    public async Task<string?> CheckAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await queue.GetPropertiesAsync(cancellationToken);
-            return null;
-        }
-        catch (RequestFailedException ex)
-        {
-            return $"Queue storage answered {ex.Status} ({ex.ErrorCode}).";
-        }
-    }
+    public async Task CheckAsync(CancellationToken cancellationToken) => await queue.GetPropertiesAsync(cancellationToken);
+
+    public string ReasonFor(Exception exception) =>
+        exception is RequestFailedException { Status: > 0 } answered ? HealthReasons.ForStatus(answered.Status) : HealthReasons.Unavailable;
 }

@@ -16,6 +16,7 @@ public sealed class AuthenticationAndHealthTests(ApiServerFixture server)
     [InlineData("GET", "/api/dead-letters")]
     [InlineData("POST", "/api/dead-letters/replay")]
     [InlineData("POST", "/api/subscriptions/sub_x/test")]
+    [InlineData("GET", "/api/health/details")]
     public async Task Every_route_but_health_needs_a_key(string method, string path)
     {
         var response = await server.Anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
@@ -53,13 +54,29 @@ public sealed class AuthenticationAndHealthTests(ApiServerFixture server)
     }
 
     [Fact]
-    public async Task Health_needs_no_key_and_reports_every_check_healthy()
+    public async Task Health_needs_no_key_and_answers_the_status_alone()
     {
-        var health = await AssertJsonAsync(await server.Anonymous.GetAsync("/api/health"), HttpStatusCode.OK);
+        var response = await server.Anonymous.GetAsync("/api/health");
 
+        var health = await AssertJsonAsync(response, HttpStatusCode.OK);
+        Assert.Equal(["status"], health.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("healthy", health.GetProperty("status").GetString());
+        Assert.True(response.Headers.CacheControl?.NoStore, response.Headers.CacheControl?.ToString());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Health_details_with_a_key_report_every_check_healthy(bool keyInQuery)
+    {
+        var response = keyInQuery
+            ? await server.Anonymous.GetAsync($"/api/health/details?code={ApiServerFixture.ApiKey}")
+            : await server.Client.GetAsync("/api/health/details");
+
+        var health = await AssertJsonAsync(response, HttpStatusCode.OK);
         Assert.Equal("healthy", health.GetProperty("status").GetString());
         var checks = health.GetProperty("checks").EnumerateObject().ToList();
-        Assert.NotEmpty(checks);
+        Assert.Equal(["queue", "storage"], checks.Select(c => c.Name).Order());
         Assert.All(checks, check => Assert.Equal("healthy", check.Value.GetString()));
     }
 

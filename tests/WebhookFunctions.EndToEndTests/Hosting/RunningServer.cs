@@ -58,8 +58,9 @@ public sealed class RunningServer : IAsyncDisposable
     /// A server on storage that outlives it (e.g. to start a second server where the first stopped): pass the same
     /// Storage:NamePrefix in <paramref name="settings"/>; the Azurite behind <paramref name="storageConnectionString"/> is left running.
     /// </summary>
-    public static Task<RunningServer> StartOnStorageAsync(IReadOnlyDictionary<string, string?> settings, string storageConnectionString) =>
-        StartAsync(settings, storageConnectionString, ownAzurite: null, configure: null);
+    public static Task<RunningServer> StartOnStorageAsync(
+        IReadOnlyDictionary<string, string?> settings, string storageConnectionString, Action<WebApplicationBuilder>? configure = null) =>
+        StartAsync(settings, storageConnectionString, ownAzurite: null, configure);
 
     private static async Task<RunningServer> StartAsync(
         IReadOnlyDictionary<string, string?> settings, string storageConnectionString, AzuriteLauncher? ownAzurite, Action<WebApplicationBuilder>? configure)

@@ -29,7 +29,7 @@ public sealed class StorageRegistrationTests(AzuriteFixture azurite)
         Assert.Equal(["queue", "storage"], probes.Select(p => p.Name).Order());
         foreach (var probe in probes)
         {
-            Assert.Null(await probe.CheckAsync(CancellationToken.None));
+            await probe.CheckAsync(CancellationToken.None);
         }
 
         // Each port is the Azure Storage adapter, not whatever else a host might have registered.
@@ -43,13 +43,14 @@ public sealed class StorageRegistrationTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Probes_report_a_reason_before_the_tables_and_queues_exist()
+    public async Task Probes_fail_as_not_found_before_the_tables_and_queues_exist()
     {
         await using var services = Build(new() { ["Storage:NamePrefix"] = "none" + Guid.NewGuid().ToString("N")[..8] });
 
         foreach (var probe in services.GetServices<IHealthProbe>())
         {
-            Assert.Contains("404", await probe.CheckAsync(CancellationToken.None), StringComparison.Ordinal);
+            var failure = await Assert.ThrowsAnyAsync<Exception>(() => probe.CheckAsync(CancellationToken.None));
+            Assert.Equal(HealthReasons.NotFound, probe.ReasonFor(failure));
         }
     }
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebhookFunctions.Engine.Health;
 using WebhookFunctions.EndToEndTests.Hosting;
-using WebhookFunctions.Storage.Development;
+using WebhookFunctions.Development;
 
 namespace WebhookFunctions.EndToEndTests.Api;
 

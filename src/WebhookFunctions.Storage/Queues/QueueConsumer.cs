@@ -7,7 +7,8 @@ namespace WebhookFunctions.Storage.Queues;
 /// <summary>
 /// Receives messages of one queue and hands back only those ready to process: a body that does not decode, or a
 /// message received more than <see cref="maxDequeueCount"/> times, is moved to the poison table; a message received
-/// before its due time is sent again with the remaining delay and the early copy deleted.
+/// before its due time is sent again with the remaining delay and the early copy deleted (or, due within the
+/// queue's one-second granularity, held here until due).
 /// </summary>
 internal sealed class QueueConsumer<T>(
     QueueClient queue,
@@ -58,15 +59,24 @@ internal sealed class QueueConsumer<T>(
             return default;
         }
 
-        if (dueAt(value) is { } due && QueueLimits.DelayUntil(due, timeProvider.GetUtcNow()) is var delay && delay > TimeSpan.Zero)
+        var remaining = dueAt(value) is { } due ? due - timeProvider.GetUtcNow() : TimeSpan.Zero;
+        if (remaining <= TimeSpan.Zero)
         {
-            await queue.SendMessageAsync(message.Body, delay, QueueLimits.NeverExpires, cancellationToken);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
-            logger.LogDebug("Message {MessageId} of queue {Queue} is due at {DueAt}; re-delayed by {Delay}.", message.MessageId, queue.Name, due, delay);
-            return default;
+            return value;
         }
 
-        return value;
+        if (remaining < QueueLimits.VisibilityGranularity)
+        {
+            // Due sooner than the queue can delay a message: wait here rather than deliver early or send it again.
+            await Task.Delay(remaining, timeProvider, cancellationToken);
+            return value;
+        }
+
+        var delay = QueueLimits.DelayUntil(timeProvider.GetUtcNow() + remaining, timeProvider.GetUtcNow());
+        await queue.SendMessageAsync(message.Body, delay, QueueLimits.NeverExpires, cancellationToken);
+        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+        logger.LogDebug("Message {MessageId} of queue {Queue} is due in {Remaining}; re-delayed by {Delay}.", message.MessageId, queue.Name, remaining, delay);
+        return default;
     }
 
     private async Task MoveToPoisonAsync(QueueMessage message, string reason, CancellationToken cancellationToken)

@@ -3,8 +3,8 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Queueing;
-using WebhookFunctions.Engine.Queueing.ServiceBus;
 using WebhookFunctions.Functions.ServiceBus;
+using WebhookFunctions.ServiceBus.DeadLetters;
 
 namespace WebhookFunctions.Functions.Messaging;
 

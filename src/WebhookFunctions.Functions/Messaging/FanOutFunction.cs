@@ -3,7 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using WebhookFunctions.Engine.FanOut;
 using WebhookFunctions.Engine.Queueing;
-using WebhookFunctions.Engine.Queueing.ServiceBus;
+using WebhookFunctions.ServiceBus.DeadLetters;
 
 namespace WebhookFunctions.Functions.Messaging;
 

@@ -2,9 +2,8 @@ using Azure.Messaging.ServiceBus;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Queueing;
-using WebhookFunctions.Engine.Queueing.ServiceBus;
 
-namespace WebhookFunctions.Functions.ServiceBus;
+namespace WebhookFunctions.ServiceBus.DeadLetters;
 
 /// <summary>
 /// Dead letters are the deliveries queue's dead-letter sub-queue: listed by peeking (nothing is locked), replayed by

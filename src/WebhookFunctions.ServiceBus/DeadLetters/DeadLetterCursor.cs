@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using WebhookFunctions.Engine.Common;
 
-namespace WebhookFunctions.Engine.Queueing.ServiceBus;
+namespace WebhookFunctions.ServiceBus.DeadLetters;
 
 /// <summary>
 /// The continuation token of a dead-letter listing on Service Bus: the sequence number to peek from next, wrapped so

@@ -1,8 +1,10 @@
 using System.Globalization;
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Queueing;
+using WebhookFunctions.ServiceBus.Messages;
 
-namespace WebhookFunctions.Engine.Queueing.ServiceBus;
+namespace WebhookFunctions.ServiceBus.DeadLetters;
 
 /// <summary>
 /// The inverse of <see cref="DeadLetterMessageShape"/>: a dead letter read back from a message in the deliveries

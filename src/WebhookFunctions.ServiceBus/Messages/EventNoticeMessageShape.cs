@@ -1,4 +1,6 @@
-namespace WebhookFunctions.Engine.Queueing.ServiceBus;
+using WebhookFunctions.Engine.Queueing;
+
+namespace WebhookFunctions.ServiceBus.Messages;
 
 /// <summary>The events-topic message for one published event: its id is the event id, its subject the event type.</summary>
 public static class EventNoticeMessageShape

@@ -5,10 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Health;
 using WebhookFunctions.Engine.Queueing;
+using WebhookFunctions.ServiceBus.DeadLetters;
 
-namespace WebhookFunctions.Functions.ServiceBus;
+namespace WebhookFunctions.ServiceBus;
 
-internal static class ServiceBusTransportRegistration
+public static class ServiceBusTransportRegistration
 {
     /// <summary>The Service Bus adapters of the events, deliveries and dead-letter ports, and a reachability probe.</summary>
     public static IServiceCollection AddServiceBusTransport(this IServiceCollection services, IConfiguration configuration)

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.ServiceBus.Messages;
 
-namespace WebhookFunctions.Engine.Queueing.ServiceBus;
+namespace WebhookFunctions.ServiceBus.DeadLetters;
 
 /// <summary>
 /// What the Service Bus settlement passes to DeadLetterMessage: the camelCase reason, a description within the

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace WebhookFunctions.Engine.Queueing.ServiceBus;
+namespace WebhookFunctions.ServiceBus.Messages;
 
 internal static class MessageIds
 {

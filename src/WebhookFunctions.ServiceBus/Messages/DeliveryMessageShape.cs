@@ -1,7 +1,8 @@
 using System.Globalization;
 using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Queueing;
 
-namespace WebhookFunctions.Engine.Queueing.ServiceBus;
+namespace WebhookFunctions.ServiceBus.Messages;
 
 /// <summary>
 /// Delivery jobs on the Service Bus deliveries queue: one message per subscription, because Service Bus dead-letters

@@ -1,4 +1,4 @@
-namespace WebhookFunctions.Engine.Queueing.ServiceBus;
+namespace WebhookFunctions.ServiceBus.Messages;
 
 /// <summary>
 /// Application property names on Service Bus messages. Delivery messages carry the first four; a dead-lettered one

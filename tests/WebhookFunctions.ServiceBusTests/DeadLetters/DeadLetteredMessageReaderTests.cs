@@ -1,8 +1,9 @@
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Delivery;
-using WebhookFunctions.Engine.Queueing.ServiceBus;
+using WebhookFunctions.ServiceBus.DeadLetters;
+using WebhookFunctions.ServiceBus.Messages;
 
-namespace WebhookFunctions.UnitTests.ServiceBus;
+namespace WebhookFunctions.ServiceBusTests.DeadLetters;
 
 public class DeadLetteredMessageReaderTests
 {

@@ -1,7 +1,7 @@
 using WebhookFunctions.Engine.Common;
-using WebhookFunctions.Engine.Queueing.ServiceBus;
+using WebhookFunctions.ServiceBus.DeadLetters;
 
-namespace WebhookFunctions.UnitTests.ServiceBus;
+namespace WebhookFunctions.ServiceBusTests.DeadLetters;
 
 public class DeadLetterCursorTests
 {

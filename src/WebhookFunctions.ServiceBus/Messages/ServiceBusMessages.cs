@@ -1,7 +1,6 @@
 using Azure.Messaging.ServiceBus;
-using WebhookFunctions.Engine.Queueing.ServiceBus;
 
-namespace WebhookFunctions.Functions.ServiceBus;
+namespace WebhookFunctions.ServiceBus.Messages;
 
 internal static class ServiceBusMessages
 {

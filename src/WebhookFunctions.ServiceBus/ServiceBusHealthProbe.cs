@@ -2,7 +2,7 @@ using Azure.Messaging.ServiceBus;
 using WebhookFunctions.Engine.Health;
 using WebhookFunctions.Engine.Queueing;
 
-namespace WebhookFunctions.Functions.ServiceBus;
+namespace WebhookFunctions.ServiceBus;
 
 /// <summary>The deliveries queue answers a peek: the namespace is reachable and the identity may read it.</summary>
 internal sealed class ServiceBusHealthProbe(ServiceBusClient client) : IHealthProbe

@@ -1,9 +1,9 @@
 using Azure.Messaging.ServiceBus;
 using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Queueing;
-using WebhookFunctions.Engine.Queueing.ServiceBus;
+using WebhookFunctions.ServiceBus.Messages;
 
-namespace WebhookFunctions.Functions.ServiceBus;
+namespace WebhookFunctions.ServiceBus;
 
 /// <summary>
 /// The deliveries queue: fan-out sends in batches, retries are scheduled messages on this queue (never on the topic).

@@ -1,8 +1,8 @@
 using Azure.Messaging.ServiceBus;
 using WebhookFunctions.Engine.Queueing;
-using WebhookFunctions.Engine.Queueing.ServiceBus;
+using WebhookFunctions.ServiceBus.Messages;
 
-namespace WebhookFunctions.Functions.ServiceBus;
+namespace WebhookFunctions.ServiceBus;
 
 /// <summary>Publishes event notices to the events topic, which the fan-out function reads through its subscription.</summary>
 internal sealed class ServiceBusEventQueue(ServiceBusClient client) : IEventQueue

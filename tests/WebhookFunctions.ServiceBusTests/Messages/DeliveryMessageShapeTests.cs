@@ -1,8 +1,8 @@
 using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Queueing;
-using WebhookFunctions.Engine.Queueing.ServiceBus;
+using WebhookFunctions.ServiceBus.Messages;
 
-namespace WebhookFunctions.UnitTests.ServiceBus;
+namespace WebhookFunctions.ServiceBusTests.Messages;
 
 public class DeliveryMessageShapeTests
 {

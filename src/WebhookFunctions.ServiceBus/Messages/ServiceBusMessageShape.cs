@@ -1,4 +1,4 @@
-namespace WebhookFunctions.Engine.Queueing.ServiceBus;
+namespace WebhookFunctions.ServiceBus.Messages;
 
 /// <summary>
 /// Everything a Service Bus message is made of, decided here so the adapter only copies it onto the SDK's message.

@@ -6,12 +6,16 @@ using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Health;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.ServiceBus.DeadLetters;
+using WebhookFunctions.ServiceBus.Handlers;
 
 namespace WebhookFunctions.ServiceBus;
 
 public static class ServiceBusTransportRegistration
 {
-    /// <summary>The Service Bus adapters of the events, deliveries and dead-letter ports, and a reachability probe.</summary>
+    /// <summary>
+    /// The Service Bus adapters of the events, deliveries and dead-letter ports, a reachability probe, and the handlers
+    /// the fan-out and delivery triggers hand their messages to.
+    /// </summary>
     public static IServiceCollection AddServiceBusTransport(this IServiceCollection services, IConfiguration configuration)
     {
         var connection = configuration.GetSection(MessagingNames.ServiceBusConnection);
@@ -20,6 +24,8 @@ public static class ServiceBusTransportRegistration
         services.AddSingleton<IDeliveryQueue, ServiceBusDeliveryQueue>();
         services.AddSingleton<IDeadLetterStore, ServiceBusDeadLetterStore>();
         services.AddSingleton<IHealthProbe, ServiceBusHealthProbe>();
+        services.AddSingleton<FanOutMessageHandler>();
+        services.AddSingleton<DeliveryMessageHandler>();
         return services;
     }
 

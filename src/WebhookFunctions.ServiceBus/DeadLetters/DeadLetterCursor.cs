@@ -9,7 +9,7 @@ namespace WebhookFunctions.ServiceBus.DeadLetters;
 /// The continuation token of a dead-letter listing on Service Bus: the sequence number to peek from next, wrapped so
 /// that a token from another listing is recognised and refused.
 /// </summary>
-public static class DeadLetterCursor
+internal static class DeadLetterCursor
 {
     private const string Prefix = "sbdlq:";
 

@@ -9,7 +9,7 @@ namespace WebhookFunctions.ServiceBus.DeadLetters;
 /// What the Service Bus settlement passes to DeadLetterMessage: the camelCase reason, a description within the
 /// broker's limit, and application properties that tell the story without the body.
 /// </summary>
-public sealed record DeadLetterMessageShape(string Reason, string Description, IReadOnlyDictionary<string, object> ApplicationProperties)
+internal sealed record DeadLetterMessageShape(string Reason, string Description, IReadOnlyDictionary<string, object> ApplicationProperties)
 {
     /// <summary>The longest dead-letter description Service Bus keeps.</summary>
     public const int MaxDescriptionLength = 4096;

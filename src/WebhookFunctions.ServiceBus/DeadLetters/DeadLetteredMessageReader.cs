@@ -12,7 +12,7 @@ namespace WebhookFunctions.ServiceBus.DeadLetters;
 /// TTLExpiredException, ...) lack the dead-letter properties; they are read from the delivery job in their body and
 /// reported as maxAttemptsExceeded, the broker's reason kept in the description.
 /// </summary>
-public static class DeadLetteredMessageReader
+internal static class DeadLetteredMessageReader
 {
     /// <returns>Null when the message names no event and subscription, neither in its properties nor in its body.</returns>
     public static DeadLetter? Read(

@@ -8,7 +8,7 @@ namespace WebhookFunctions.ServiceBus.Messages;
 /// Delivery jobs on the Service Bus deliveries queue: one message per subscription, because Service Bus dead-letters
 /// whole messages and a dead letter names one subscription.
 /// </summary>
-public static class DeliveryMessageShape
+internal static class DeliveryMessageShape
 {
     /// <summary>The job split into one job per subscription id, in order (the job itself when it names one).</summary>
     public static IReadOnlyList<DeliveryJob> PerSubscription(DeliveryJob job)

@@ -3,7 +3,7 @@ using WebhookFunctions.Engine.Queueing;
 namespace WebhookFunctions.ServiceBus.Messages;
 
 /// <summary>The events-topic message for one published event: its id is the event id, its subject the event type.</summary>
-public static class EventNoticeMessageShape
+internal static class EventNoticeMessageShape
 {
     public static ServiceBusMessageShape For(EventNotice notice)
     {

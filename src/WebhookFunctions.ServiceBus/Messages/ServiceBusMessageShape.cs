@@ -4,7 +4,7 @@ namespace WebhookFunctions.ServiceBus.Messages;
 /// Everything a Service Bus message is made of, decided here so the adapter only copies it onto the SDK's message.
 /// <see cref="ScheduledEnqueueTime"/> is null for a message sent now.
 /// </summary>
-public sealed record ServiceBusMessageShape(
+internal sealed record ServiceBusMessageShape(
     string MessageId,
     string Subject,
     string ContentType,

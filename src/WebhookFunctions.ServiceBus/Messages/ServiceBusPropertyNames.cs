@@ -4,7 +4,7 @@ namespace WebhookFunctions.ServiceBus.Messages;
 /// Application property names on Service Bus messages. Delivery messages carry the first four; a dead-lettered one
 /// gains the rest, so the portal's Service Bus Explorer shows why without opening the body.
 /// </summary>
-public static class ServiceBusPropertyNames
+internal static class ServiceBusPropertyNames
 {
     public const string EventId = "eventId";
     public const string SubscriptionId = "subscriptionId";

@@ -1,16 +1,15 @@
 using Azure.Messaging.ServiceBus;
-using Microsoft.Azure.Functions.Worker;
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.ServiceBus.DeadLetters;
 
-namespace WebhookFunctions.Functions.ServiceBus;
+namespace WebhookFunctions.ServiceBus.Handlers;
 
 /// <summary>
 /// Ends one received delivery message exactly once: DeadLetterMessage when the engine recorded a dead letter for its
 /// subscription, else Complete (any retry is already scheduled as a new message by then).
 /// </summary>
-internal sealed class ServiceBusDeliverySettlement(ServiceBusReceivedMessage message, ServiceBusMessageActions actions) : IDeliverySettlement
+internal sealed class ServiceBusDeliverySettlement(ServiceBusReceivedMessage message, IMessageSettler settler) : IDeliverySettlement
 {
     private DeadLetter? _deadLetter;
 
@@ -38,16 +37,11 @@ internal sealed class ServiceBusDeliverySettlement(ServiceBusReceivedMessage mes
         IsSettled = true;
         if (_deadLetter is null)
         {
-            await actions.CompleteMessageAsync(message, cancellationToken);
+            await settler.CompleteAsync(message, cancellationToken);
             return;
         }
 
         var shape = DeadLetterMessageShape.For(_deadLetter);
-        await actions.DeadLetterMessageAsync(
-            message,
-            new Dictionary<string, object>(shape.ApplicationProperties),
-            shape.Reason,
-            shape.Description,
-            cancellationToken);
+        await settler.DeadLetterAsync(message, shape.Reason, shape.Description, shape.ApplicationProperties, cancellationToken);
     }
 }

@@ -1,16 +1,14 @@
 using System.Collections.Concurrent;
 using WebhookFunctions.Engine.Common;
-using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Events;
-using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.Engine.Subscriptions;
 
-namespace WebhookFunctions.UnitTests.Fakes;
+namespace WebhookFunctions.Testing.Engine;
 
-// In-memory ports for testing the engine's decisions; the real adapters are tested against Azurite.
+// The engine's storage ports in memory, for tests of what is not storage; the real adapters are tested against Azurite.
 
-internal sealed class InMemorySubscriptionStore : ISubscriptionStore
+public sealed class InMemorySubscriptionStore : ISubscriptionStore
 {
     private readonly ConcurrentDictionary<string, Subscription> items = new();
     private int version;
@@ -58,7 +56,7 @@ internal sealed class InMemorySubscriptionStore : ISubscriptionStore
     private string NextETag() => $"W/\"{Interlocked.Increment(ref version)}\"";
 }
 
-internal sealed class InMemoryEventStore : IEventStore
+public sealed class InMemoryEventStore : IEventStore
 {
     public ConcurrentDictionary<string, WebhookEvent> Items { get; } = new();
 
@@ -73,7 +71,7 @@ internal sealed class InMemoryEventStore : IEventStore
     }
 }
 
-internal sealed class InMemoryIdempotencyStore : IIdempotencyStore
+public sealed class InMemoryIdempotencyStore : IIdempotencyStore
 {
     private readonly ConcurrentDictionary<string, (string EventId, DateTimeOffset At)> keys = new();
 
@@ -89,7 +87,7 @@ internal sealed class InMemoryIdempotencyStore : IIdempotencyStore
     }
 }
 
-internal sealed class InMemoryDeliveryLog : IDeliveryLog
+public sealed class InMemoryDeliveryLog : IDeliveryLog
 {
     public ConcurrentQueue<DeliveryAttempt> Attempts { get; } = new();
 
@@ -108,59 +106,4 @@ internal sealed class InMemoryDeliveryLog : IDeliveryLog
 
     public Task<Page<DeliveryAttempt>> ListForSubscriptionAsync(string subscriptionId, int limit, string? continuationToken, CancellationToken cancellationToken) =>
         Task.FromResult(new Page<DeliveryAttempt>(Attempts.Where(a => a.SubscriptionId == subscriptionId).OrderByDescending(a => a.At).Take(limit).ToList(), null));
-}
-
-/// <summary>Records what the engine asked of the transport, in order.</summary>
-internal sealed class RecordingTransport : IEventQueue, IDeliveryQueue, IDeliverySettlement
-{
-    public ConcurrentQueue<string> Calls { get; } = new();
-
-    public ConcurrentQueue<EventNotice> Notices { get; } = new();
-
-    public ConcurrentQueue<DeliveryJob> Sent { get; } = new();
-
-    public ConcurrentQueue<(DeliveryJob Job, DateTimeOffset DueAt)> Scheduled { get; } = new();
-
-    public ConcurrentQueue<DeadLetter> DeadLetters { get; } = new();
-
-    public int Completions { get; private set; }
-
-    public Task SendAsync(EventNotice notice, CancellationToken cancellationToken)
-    {
-        Notices.Enqueue(notice);
-        Calls.Enqueue("notice");
-        return Task.CompletedTask;
-    }
-
-    public Task SendAsync(IReadOnlyList<DeliveryJob> jobs, CancellationToken cancellationToken)
-    {
-        foreach (var job in jobs)
-        {
-            Sent.Enqueue(job);
-        }
-
-        Calls.Enqueue("send");
-        return Task.CompletedTask;
-    }
-
-    public Task ScheduleAsync(DeliveryJob job, DateTimeOffset dueAt, CancellationToken cancellationToken)
-    {
-        Scheduled.Enqueue((job, dueAt));
-        Calls.Enqueue("schedule");
-        return Task.CompletedTask;
-    }
-
-    public Task DeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
-    {
-        DeadLetters.Enqueue(deadLetter);
-        Calls.Enqueue("deadLetter");
-        return Task.CompletedTask;
-    }
-
-    public Task CompleteAsync(CancellationToken cancellationToken)
-    {
-        Completions++;
-        Calls.Enqueue("complete");
-        return Task.CompletedTask;
-    }
 }

@@ -3,10 +3,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace WebhookFunctions.UnitTests.Delivery;
+namespace WebhookFunctions.Testing.Http;
 
 /// <summary>A real Kestrel receiver on 127.0.0.1 and a free port, with the routes a test maps.</summary>
-internal sealed class TestReceiver : IAsyncDisposable
+public sealed class TestReceiver : IAsyncDisposable
 {
     private readonly WebApplication app;
 

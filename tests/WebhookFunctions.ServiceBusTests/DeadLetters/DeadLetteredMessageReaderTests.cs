@@ -119,6 +119,25 @@ public class DeadLetteredMessageReaderTests
     }
 
     [Fact]
+    public void Property_values_it_cannot_read_give_way_to_the_delivery_job_in_the_body()
+    {
+        var job = new DeliveryJob("evt_9", "order.created", ["sub_a"], 2, null, FirstAttemptAt: Enqueued.AddMinutes(-10), LastStatusCode: 502);
+        var properties = new Dictionary<string, object>
+        {
+            ["attempts"] = (short)6,
+            ["lastStatusCode"] = "not a number",
+            ["firstAttemptAt"] = 42,
+        };
+
+        var read = DeadLetteredMessageReader.Read(properties, "MaxDeliveryCountExceeded", null, DeliveryMessageShape.For(job).Body.Span, Enqueued);
+
+        Assert.NotNull(read);
+        Assert.Equal(6, read.Attempts);
+        Assert.Equal(502, read.LastStatusCode);
+        Assert.Equal(Enqueued.AddMinutes(-10), read.FirstAttemptAt);
+    }
+
+    [Fact]
     public void A_numeric_reason_is_not_mistaken_for_a_known_one()
     {
         var read = DeadLetteredMessageReader.Read(DeadLetterMessageShape.For(DeadLetterMessageShapeTests.Sample()).ApplicationProperties, "1", null, [], Enqueued);

@@ -205,6 +205,26 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         Assert.NotNull(_harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
     }
 
+    [Fact]
+    public async Task When_releasing_the_held_messages_fails_too_the_requeue_error_is_reported_and_the_locks_run_out()
+    {
+        await DeadLetterAsync(Sample("evt_1", "sub_a"));
+        var unreachable = () => new ServiceBusException(true, "unreachable", WebhookTopology.Deliveries, ServiceBusFailureReason.ServiceCommunicationProblem);
+
+        using (_harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, unreachable))
+        using (_harness.Broker.Fail(WebhookTopology.DeliveriesDeadLetters, BrokerOperations.Settle, () => new ServiceBusException(true, "abandon timed out", WebhookTopology.DeliveriesDeadLetters, ServiceBusFailureReason.ServiceTimeout)))
+        {
+            var error = await Assert.ThrowsAsync<ServiceBusException>(() =>
+                new DeadLetterService(_store, new ServiceBusDeliveryQueue(_harness.Client), NullLogger<DeadLetterService>.Instance)
+                    .ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None));
+            Assert.Equal(ServiceBusFailureReason.ServiceCommunicationProblem, error.Reason);
+        }
+
+        Assert.Null(_harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
+        _harness.Clock.Advance(MessagingNames.LockDuration);
+        Assert.NotNull(_harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
+    }
+
     public ValueTask DisposeAsync() => _harness.DisposeAsync();
 
     /// <summary>A delivery message for the dead letter's job, received and dead-lettered by the real settlement.</summary>

@@ -13,7 +13,7 @@ namespace WebhookFunctions.EndToEndTests.Hosting;
 /// </summary>
 public sealed class RunningServer : IAsyncDisposable
 {
-    public const string ApiKey = "end-to-end-test-key";
+    public const string ApiKey = "end-to-end-test-key-of-at-least-32-characters";
 
     private readonly AzuriteLauncher? azurite;
     private readonly WebApplication app;

@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using WebhookFunctions.Engine;
 using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Functions.Telemetry;
-using WebhookFunctions.ServiceBus;
 using WebhookFunctions.Http;
+using WebhookFunctions.ServiceBus;
 using WebhookFunctions.Storage;
 
 namespace WebhookFunctions.Functions.Hosting;

@@ -14,9 +14,6 @@ namespace WebhookFunctions.Http;
 /// </summary>
 public sealed class HealthEndpoints(HealthService healthService)
 {
-    /// <summary>The keyed route, under the /api prefix like every route.</summary>
-    public const string DetailsRoute = "health/details";
-
     public async Task<IResult> GetStatusAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var report = await healthService.CheckAsync(cancellationToken);

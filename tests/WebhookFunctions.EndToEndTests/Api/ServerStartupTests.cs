@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using WebhookFunctions.Development;
+using WebhookFunctions.Http.Routing;
 using WebhookFunctions.Http.Security;
 using WebhookFunctions.SelfHosted;
 
@@ -81,5 +83,21 @@ public sealed class ServerStartupTests
             })));
 
         Assert.Contains("Jitter", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_server_maps_exactly_the_route_table()
+    {
+        await using var app = SelfHostedServer.Build(
+            ["--environment", "Production"],
+            builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Api:Keys:0"] = StrongKey }));
+
+        var mapped = ((IEndpointRouteBuilder)app).DataSources
+            .SelectMany(source => source.Endpoints)
+            .OfType<RouteEndpoint>()
+            .SelectMany(endpoint => endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(method => $"{method} {endpoint.RoutePattern.RawText}"))
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(ApiRouteTable.All.Select(route => $"{route.Method} {route.Path}").Order(StringComparer.Ordinal), mapped);
     }
 }

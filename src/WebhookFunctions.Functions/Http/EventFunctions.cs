@@ -20,12 +20,12 @@ public sealed class EventFunctions(EventEndpoints endpoints)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRouteTemplates.Event)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
-        new HttpResultAdapter(await endpoints.GetAsync(request, id, cancellationToken));
+        new HttpResultAdapter(await endpoints.GetAsync(id, cancellationToken));
 
     [Function("ListEventDeliveries")]
     public async Task<IActionResult> ListDeliveriesAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRouteTemplates.EventDeliveries)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
-        new HttpResultAdapter(await endpoints.ListDeliveriesAsync(request, id, cancellationToken));
+        new HttpResultAdapter(await endpoints.ListDeliveriesAsync(id, cancellationToken));
 }

@@ -16,11 +16,11 @@ public sealed class HealthFunction(HealthEndpoints endpoints)
     public async Task<IActionResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRouteTemplates.Health)] HttpRequest request,
         CancellationToken cancellationToken) =>
-        new HttpResultAdapter(await endpoints.GetStatusAsync(request, cancellationToken));
+        new HttpResultAdapter(await endpoints.GetStatusAsync(cancellationToken));
 
     [Function("HealthDetails")]
     public async Task<IActionResult> GetDetailsAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRouteTemplates.HealthDetails)] HttpRequest request,
         CancellationToken cancellationToken) =>
-        new HttpResultAdapter(await endpoints.GetDetailsAsync(request, cancellationToken));
+        new HttpResultAdapter(await endpoints.GetDetailsAsync(cancellationToken));
 }

@@ -26,7 +26,7 @@ public sealed class SubscriptionFunctions(SubscriptionEndpoints endpoints)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRouteTemplates.Subscription)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
-        new HttpResultAdapter(await endpoints.GetAsync(request, id, cancellationToken));
+        new HttpResultAdapter(await endpoints.GetAsync(id, cancellationToken));
 
     [Function("UpdateSubscription")]
     public async Task<IActionResult> UpdateAsync(
@@ -40,21 +40,21 @@ public sealed class SubscriptionFunctions(SubscriptionEndpoints endpoints)
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = ApiRouteTemplates.Subscription)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
-        new HttpResultAdapter(await endpoints.DeleteAsync(request, id, cancellationToken));
+        new HttpResultAdapter(await endpoints.DeleteAsync(id, cancellationToken));
 
     [Function("RotateSubscriptionSecret")]
     public async Task<IActionResult> RotateSecretAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRouteTemplates.SubscriptionSecretRotation)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
-        new HttpResultAdapter(await endpoints.RotateSecretAsync(request, id, cancellationToken));
+        new HttpResultAdapter(await endpoints.RotateSecretAsync(id, cancellationToken));
 
     [Function("SendTestEvent")]
     public async Task<IActionResult> SendTestAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRouteTemplates.SubscriptionTest)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
-        new HttpResultAdapter(await endpoints.SendTestAsync(request, id, cancellationToken));
+        new HttpResultAdapter(await endpoints.SendTestAsync(id, cancellationToken));
 
     [Function("ListSubscriptionDeliveries")]
     public async Task<IActionResult> ListDeliveriesAsync(

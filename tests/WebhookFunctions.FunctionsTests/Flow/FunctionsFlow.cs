@@ -92,6 +92,11 @@ public sealed class FunctionsFlow(IMessageSink diagnostics) : IAsyncLifetime
         return await Http.SendAsync("POST", "/api/events", $$"""{"type":"{{type}}","data":{{dataJson}}}""", headers);
     }
 
+    /// <summary>Until the fan-out subscription and the deliveries queue hold nothing, not even a locked or scheduled message.</summary>
+    internal Task WaitUntilBrokerIsDrainedAsync() => Eventually.HoldsAsync(
+        () => Broker.Peek(WebhookTopology.FanOutSubscription).Count == 0 && Broker.Peek(WebhookTopology.Deliveries).Count == 0,
+        "the broker has no message left to hand to the functions");
+
     /// <summary>Polls the event's delivery log (the ListEventDeliveries function) until <paramref name="done"/> holds.</summary>
     internal async Task<IReadOnlyList<JsonElement>> WaitForAttemptsAsync(string eventId, Func<IReadOnlyList<JsonElement>, bool> done)
     {

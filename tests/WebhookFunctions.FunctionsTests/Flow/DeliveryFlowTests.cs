@@ -149,6 +149,26 @@ public sealed class DeliveryFlowTests(FunctionsFlow flow)
         Assert.Empty(Receiver.At(name));
     }
 
+    [Fact]
+    public async Task After_rotation_both_signatures_are_sent_and_each_verifies()
+    {
+        var type = Unique("rotate") + ".event";
+        var name = Unique("rotate");
+        var (subscriptionId, oldSecret) = await flow.SubscribeAsync(Receiver.Endpoint(name), type);
+        var rotated = await flow.Http.SendAsync("POST", $"/api/subscriptions/{subscriptionId}/rotate-secret");
+        Assert.True(rotated.StatusCode == 200, rotated.ToString());
+        var newSecret = rotated.Json().GetProperty("secret").GetString()!;
+
+        var eventId = await PublishAsync(type);
+
+        var webhook = Assert.Single(await Receiver.WaitForAsync(name, 1));
+        var signatures = webhook.Header("webhook-signature").Split(' ');
+        Assert.Equal(2, signatures.Length);
+        var timestamp = long.Parse(webhook.Header("webhook-timestamp"), CultureInfo.InvariantCulture);
+        Assert.Contains(WebhookSigner.Sign(newSecret, eventId, timestamp, webhook.Body), signatures);
+        Assert.Contains(WebhookSigner.Sign(oldSecret, eventId, timestamp, webhook.Body), signatures);
+    }
+
     private static string Outcome(JsonElement attempt) => attempt.GetProperty("outcome").GetString()!;
 
     private static string Unique(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..(prefix.Length + 8)];

@@ -68,6 +68,10 @@ public sealed class DeliveryFlowTests(FunctionsFlow flow)
 
         var attempts = await flow.WaitForAttemptsAsync(eventId, list => list.Any(a => Outcome(a) == "deadLettered"));
         Assert.Equal(FunctionsFlow.RetrySchedule.Count, attempts.Count);
+        // The attempt is logged before the message is settled, so the dead letter reaches the sub-queue a moment later.
+        await Eventually.HoldsAsync(
+            () => flow.Broker.Peek(WebhookTopology.DeliveriesDeadLetters).Any(m => m.Body.ToString().Contains(subscriptionId, StringComparison.Ordinal)),
+            "the delivery message is in the deliveries dead-letter sub-queue");
         var onBroker = Assert.Single(flow.Broker.Peek(WebhookTopology.DeliveriesDeadLetters), m => m.Body.ToString().Contains(subscriptionId, StringComparison.Ordinal));
         Assert.Equal("maxAttemptsExceeded", onBroker.DeadLetterReason);
 
@@ -102,6 +106,9 @@ public sealed class DeliveryFlowTests(FunctionsFlow flow)
         var subscription = await flow.Http.SendAsync("GET", $"/api/subscriptions/{subscriptionId}");
         Assert.Equal("disabled", subscription.Json().GetProperty("status").GetString());
         Assert.Equal("endpointGone", subscription.Json().GetProperty("disabledReason").GetString());
+        await Eventually.HoldsAsync(
+            () => flow.Broker.Peek(WebhookTopology.DeliveriesDeadLetters).Any(m => m.Body.ToString().Contains(subscriptionId, StringComparison.Ordinal)),
+            "the delivery message is in the deliveries dead-letter sub-queue");
         var listed = await flow.Http.SendAsync("GET", $"/api/dead-letters?subscriptionId={subscriptionId}");
         Assert.Equal("endpointGone", Assert.Single(listed.Json().GetProperty("items").EnumerateArray()).GetProperty("reason").GetString());
         Assert.Single(Receiver.At(name));

@@ -18,6 +18,13 @@ public static class WebhookTelemetry
 
     public static readonly Counter<long> Attempts = Meter.CreateCounter<long>("webhooks.delivery.attempts", description: "Delivery attempts by outcome.");
 
+    /// <summary>
+    /// Recorded at every receive, tagged with the queue: how many times the transport has handed this message out
+    /// (the Storage dequeue count, the Service Bus delivery count). Above 1 is a redelivery: a crash, a failure, or a
+    /// fault retry; the maximum shows how close messages come to the transport's redelivery limit.
+    /// </summary>
+    public static readonly Histogram<long> MessageDeliveryCount = Meter.CreateHistogram<long>("webhooks.messages.delivery_count", description: "Times a received message had been handed out by its queue, this time included.");
+
     public static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram<double>("webhooks.delivery.duration", unit: "ms", description: "Duration of one POST to a receiver.");
 
     /// <summary>Starts an activity continuing the W3C trace in <paramref name="traceParent"/> (a new trace when null or malformed).</summary>

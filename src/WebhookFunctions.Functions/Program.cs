@@ -4,9 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using WebhookFunctions.Engine;
 using WebhookFunctions.Engine.Delivery;
-using WebhookFunctions.Functions.ServiceBus;
 using WebhookFunctions.Functions.Telemetry;
 using WebhookFunctions.Http;
+using WebhookFunctions.ServiceBus;
 using WebhookFunctions.Storage;
 
 var builder = FunctionsApplication.CreateBuilder(args);

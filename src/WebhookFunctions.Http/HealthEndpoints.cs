@@ -31,6 +31,6 @@ public sealed class HealthEndpoints(HealthService healthService)
 
     private static HeaderedResult Respond<TResponse>(HealthReport report, TResponse body, JsonTypeInfo<TResponse> type) =>
         new(
-            Results.Json(body, type, statusCode: report.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable),
+            Results.Json(body, ResponseJson.For(type), statusCode: report.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable),
             (HeaderNames.CacheControl, "no-store"));
 }

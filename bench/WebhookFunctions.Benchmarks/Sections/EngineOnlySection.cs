@@ -7,6 +7,7 @@ using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Testing.Engine;
 
 namespace WebhookFunctions.Benchmarks.Sections;
 

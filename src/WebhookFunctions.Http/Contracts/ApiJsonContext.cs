@@ -13,7 +13,8 @@ namespace WebhookFunctions.Http.Contracts;
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     RespectNullableAnnotations = true,
     AllowDuplicateProperties = false,
-    MaxDepth = ApiJsonContext.MaxDepth)]
+    MaxDepth = ApiJsonContext.MaxDepth,
+    Converters = [typeof(UtcMillisecondsJsonConverter)])]
 [JsonSerializable(typeof(PublishEventRequest))]
 [JsonSerializable(typeof(CreateSubscriptionRequest))]
 [JsonSerializable(typeof(UpdateSubscriptionRequest))]

@@ -34,7 +34,7 @@ public static class ApiProblems
     {
         var (type, title) = Describe(status);
         var problem = new ProblemResponse(type, title, status, detail, errors);
-        return Results.Json(problem, ApiJsonContext.Default.ProblemResponse, ContentType, status);
+        return Results.Json(problem, ResponseJson.For(ApiJsonContext.Default.ProblemResponse), ContentType, status);
     }
 
     private static (string Type, string Title) Describe(int status) => status switch

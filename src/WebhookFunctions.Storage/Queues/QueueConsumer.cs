@@ -11,7 +11,7 @@ namespace WebhookFunctions.Storage.Queues;
 /// to the poison table (nothing the API accepted looks like that). A message received more than
 /// <see cref="maxDequeueCount"/> times, fault retries not counted, becomes the dead letters of its stage, which the
 /// API lists and replays. A message received before its due time is sent again with the remaining delay and the
-/// early copy deleted.
+/// early copy deleted (or, due within the queue's one-second granularity, held here until due).
 /// </summary>
 internal sealed class QueueConsumer<T>(
     QueueClient queue,
@@ -74,15 +74,24 @@ internal sealed class QueueConsumer<T>(
             return null;
         }
 
-        if (format.DueAt(value) is { } due && QueueLimits.DelayUntil(due, timeProvider.GetUtcNow()) is var delay && delay > TimeSpan.Zero)
+        var remaining = format.DueAt(value) is { } due ? due - timeProvider.GetUtcNow() : TimeSpan.Zero;
+        if (remaining <= TimeSpan.Zero)
         {
-            await queue.SendMessageAsync(message.Body, delay, QueueLimits.NeverExpires, cancellationToken);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
-            logger.LogDebug("Message {MessageId} of queue {Queue} is due at {DueAt}; re-delayed by {Delay}.", message.MessageId, queue.Name, due, delay);
-            return null;
+            return (value, faultRetries);
         }
 
-        return (value, faultRetries);
+        if (remaining < QueueLimits.VisibilityGranularity)
+        {
+            // Due sooner than the queue can delay a message: wait here rather than deliver early or send it again.
+            await Task.Delay(remaining, timeProvider, cancellationToken);
+            return (value, faultRetries);
+        }
+
+        var delay = QueueLimits.DelayUntil(timeProvider.GetUtcNow() + remaining, timeProvider.GetUtcNow());
+        await queue.SendMessageAsync(message.Body, delay, QueueLimits.NeverExpires, cancellationToken);
+        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+        logger.LogDebug("Message {MessageId} of queue {Queue} is due in {Remaining}; re-delayed by {Delay}.", message.MessageId, queue.Name, remaining, delay);
+        return null;
     }
 
     private async Task DeadLetterAsync(QueueMessage message, T value, int faultRetries, CancellationToken cancellationToken)

@@ -12,18 +12,21 @@ internal static class QueueLimits
     /// <summary>The body before base64 (64 KiB on the wire, base64 adds a third).</summary>
     public const int MaxBodyBytes = 48 * 1024;
 
-    /// <summary>The service counts visibility in whole seconds; anything due sooner than this is due now.</summary>
-    public static readonly TimeSpan DueTolerance = TimeSpan.FromSeconds(1);
+    /// <summary>The service counts visibility in whole seconds: the smallest delay a queue can give a message.</summary>
+    public static readonly TimeSpan VisibilityGranularity = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The visibility delay for a message due at <paramref name="dueAt"/>: zero once due, else the time left rounded
+    /// up to whole seconds, so the message never becomes visible before it is due (a retry 0.3 s ahead waits 1 s).
+    /// </summary>
     public static TimeSpan DelayUntil(DateTimeOffset dueAt, DateTimeOffset now)
     {
         var delay = dueAt - now;
-        if (delay < DueTolerance)
+        if (delay <= TimeSpan.Zero)
         {
             return TimeSpan.Zero;
         }
 
-        // Round up: a message must never become visible before it is due, or it is received early and re-delayed.
         var seconds = TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds));
         return seconds > MaxVisibilityDelay ? MaxVisibilityDelay : seconds;
     }

@@ -67,6 +67,27 @@ public sealed class StorageQueueTransportTests(AzuriteFixture azurite) : IAsyncL
         await received.DisposeAsync();
     }
 
+    [Theory]
+    [InlineData(300)]
+    [InlineData(999)]
+    [InlineData(1_200)]
+    public async Task A_job_due_within_about_a_second_is_never_handed_out_before_it_is_due(int dueInMilliseconds)
+    {
+        var queue = new StorageDeliveryQueue(storage.Queues, storage.Names, TimeProvider.System);
+        var consumer = QueueTestKit.DeliveryConsumer(storage, TimeProvider.System);
+        var dueAt = DateTimeOffset.UtcNow.AddMilliseconds(dueInMilliseconds);
+
+        await queue.ScheduleAsync(QueueTestKit.Job("evt-soon", "sub-a"), dueAt, CancellationToken.None);
+        var received = await Eventually.ResultAsync(
+            async () => await consumer.ReceiveAsync(32, Visibility, CancellationToken.None) is [var first, ..] ? first : null,
+            TimeSpan.FromSeconds(10));
+        var handedOutAt = DateTimeOffset.UtcNow;
+
+        Assert.NotNull(received);
+        Assert.True(handedOutAt >= dueAt, $"Handed out {(dueAt - handedOutAt).TotalMilliseconds:0} ms before it was due.");
+        await received.DisposeAsync();
+    }
+
     [Fact]
     public async Task A_job_due_beyond_the_seven_day_limit_is_sent_with_the_limit_and_redelayed_when_received_early()
     {

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Testing.Http;
 
 namespace WebhookFunctions.UnitTests.Delivery;
 

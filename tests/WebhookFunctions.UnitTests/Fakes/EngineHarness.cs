@@ -8,6 +8,7 @@ using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.FanOut;
 using WebhookFunctions.Engine.Publishing;
 using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Testing.Engine;
 
 namespace WebhookFunctions.UnitTests.Fakes;
 

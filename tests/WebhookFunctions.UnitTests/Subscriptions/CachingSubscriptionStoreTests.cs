@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Subscriptions;
-using WebhookFunctions.UnitTests.Fakes;
+using WebhookFunctions.Testing.Engine;
 
 namespace WebhookFunctions.UnitTests.Subscriptions;
 

@@ -1,0 +1,252 @@
+using Azure.Messaging.ServiceBus;
+using Microsoft.Extensions.Logging.Abstractions;
+using WebhookFunctions.Engine.Common;
+using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Queueing;
+using WebhookFunctions.ServiceBus;
+using WebhookFunctions.ServiceBus.DeadLetters;
+using WebhookFunctions.ServiceBus.Handlers;
+using WebhookFunctions.ServiceBus.Messages;
+using WebhookFunctions.ServiceBusTests.Doubles;
+using WebhookFunctions.Testing.ServiceBus;
+
+namespace WebhookFunctions.ServiceBusTests.DeadLetters;
+
+public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
+{
+    private readonly TransportHarness _harness = new();
+    private readonly ServiceBusDeadLetterStore _store;
+
+    public ServiceBusDeadLetterStoreTests() => _store = new ServiceBusDeadLetterStore(_harness.Client);
+
+    [Fact]
+    public async Task A_dead_letter_written_by_the_settlement_is_listed_as_it_was_written()
+    {
+        var original = Sample("evt_1", "sub_a");
+        await DeadLetterAsync(original);
+
+        var page = await _store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
+
+        Assert.Equal([original], page.Items);
+        Assert.Null(page.ContinuationToken);
+    }
+
+    [Fact]
+    public async Task The_cursor_continues_where_the_last_page_stopped_across_the_peeked_pages()
+    {
+        var written = new List<DeadLetter>();
+        for (var i = 0; i < 250; i++)
+        {
+            written.Add(Sample($"evt_{i:000}", "sub_a"));
+            await DeadLetterAsync(written[^1]);
+        }
+
+        var listed = new List<DeadLetter>();
+        var tokens = new List<string?>();
+        string? token = null;
+        do
+        {
+            var page = await _store.ListAsync(new DeadLetterFilter(), 120, token, CancellationToken.None);
+            listed.AddRange(page.Items);
+            tokens.Add(token = page.ContinuationToken);
+        }
+        while (token is not null);
+
+        Assert.Equal(written, listed);
+        Assert.Equal([DeadLetterCursor.Encode(121), DeadLetterCursor.Encode(241), null], tokens);
+    }
+
+    [Fact]
+    public async Task A_filtered_listing_returns_only_matches_and_pages_through_them()
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            await DeadLetterAsync(Sample($"evt_{i:00}", i % 3 == 0 ? "sub_b" : "sub_a"));
+        }
+
+        var first = await _store.ListAsync(new DeadLetterFilter(SubscriptionId: "sub_b"), 6, null, CancellationToken.None);
+        var rest = await _store.ListAsync(new DeadLetterFilter(SubscriptionId: "sub_b"), 6, first.ContinuationToken, CancellationToken.None);
+
+        Assert.Equal(["evt_00", "evt_03", "evt_06", "evt_09", "evt_12", "evt_15"], first.Items.Select(d => d.EventId));
+        Assert.Equal(["evt_18", "evt_21", "evt_24", "evt_27"], rest.Items.Select(d => d.EventId));
+        Assert.Null(rest.ContinuationToken);
+    }
+
+    [Fact]
+    public async Task One_listing_looks_at_no_more_than_the_scan_limit_and_hands_on_a_token_for_the_rest()
+    {
+        for (var i = 0; i < ServiceBusDeadLetterStore.ScanLimit; i++)
+        {
+            await DeadLetterAsync(Sample($"evt_{i:0000}", "sub_a"));
+        }
+
+        await DeadLetterAsync(Sample("evt_wanted", "sub_b"));
+        var filter = new DeadLetterFilter(SubscriptionId: "sub_b");
+
+        var first = await _store.ListAsync(filter, 10, null, CancellationToken.None);
+        var second = await _store.ListAsync(filter, 10, first.ContinuationToken, CancellationToken.None);
+
+        Assert.Empty(first.Items);
+        Assert.Equal(DeadLetterCursor.Encode(ServiceBusDeadLetterStore.ScanLimit + 1), first.ContinuationToken);
+        Assert.Equal("evt_wanted", Assert.Single(second.Items).EventId);
+    }
+
+    [Fact]
+    public async Task A_token_from_elsewhere_is_refused()
+    {
+        await Assert.ThrowsAsync<InvalidContinuationTokenException>(() => _store.ListAsync(new DeadLetterFilter(), 10, "not-a-token", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Messages_the_broker_dead_lettered_itself_are_listed_from_their_delivery_job()
+    {
+        var job = new DeliveryJob("evt_stuck", "order.created", ["sub_a"], Attempt: 4, null, FirstAttemptAt: TransportHarness.Start.AddHours(-1), LastStatusCode: 503);
+        _harness.Broker.Send(WebhookTopology.Deliveries, ServiceBusMessages.From(DeliveryMessageShape.For(job)));
+        for (var delivery = 0; delivery < MessagingNames.MaxDeliveryCount; delivery++)
+        {
+            _harness.Broker.Abandon(_harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!.LockToken);
+        }
+
+        _harness.Broker.Send(WebhookTopology.Deliveries, ServiceBusMessages.From(DeliveryMessageShape.For(job with { EventId = "evt_old" })));
+        _harness.Clock.Advance(WebhookTopology.MessageTimeToLive);
+
+        var page = await _store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
+
+        var stuck = page.Items.Single(d => d.EventId == "evt_stuck");
+        Assert.Equal(("sub_a", "order.created", DeadLetterReason.MaxAttemptsExceeded, 4, 503), (stuck.SubscriptionId, stuck.EventType, stuck.Reason, stuck.Attempts, stuck.LastStatusCode));
+        Assert.Equal("Service Bus dead-lettered the message (MaxDeliveryCountExceeded): Message could not be consumed after 10 delivery attempts.", stuck.Description);
+        Assert.Equal(TransportHarness.Start.AddHours(-1), stuck.FirstAttemptAt);
+        var expired = page.Items.Single(d => d.EventId == "evt_old");
+        Assert.Equal(DeadLetterReason.MaxAttemptsExceeded, expired.Reason);
+        Assert.StartsWith("Service Bus dead-lettered the message (TTLExpiredException)", expired.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_dead_lettered_message_that_names_no_delivery_is_left_out()
+    {
+        _harness.Broker.Send(WebhookTopology.Deliveries, new ServiceBusMessage("not a job"));
+        _harness.Broker.DeadLetter(_harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!.LockToken, null, DeadLetterMessageShape.InvalidBodyReason, "not json");
+        await DeadLetterAsync(Sample("evt_1", "sub_a"));
+
+        var page = await _store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
+
+        Assert.Equal("evt_1", Assert.Single(page.Items).EventId);
+        Assert.Equal(2, _harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters).Count);
+    }
+
+    [Fact]
+    public async Task A_dry_run_counts_the_matches_and_moves_nothing()
+    {
+        await DeadLetterAsync(Sample("evt_1", "sub_a"));
+        await DeadLetterAsync(Sample("evt_2", "sub_b"));
+        await DeadLetterAsync(Sample("evt_3", "sub_a"));
+
+        var count = await _store.ReplayAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), dryRun: true, (_, _) => throw new InvalidOperationException("a dry run requeues nothing"), CancellationToken.None);
+
+        Assert.Equal(new ReplayCount(2, 0), count);
+        Assert.Equal(3, _harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters).Count);
+    }
+
+    [Fact]
+    public async Task Replay_receives_each_match_requeues_it_and_only_then_completes_it()
+    {
+        await DeadLetterAsync(Sample("evt_1", "sub_a"));
+        await DeadLetterAsync(Sample("evt_2", "sub_b"));
+        await DeadLetterAsync(Sample("evt_3", "sub_a"));
+        var service = new DeadLetterService(_store, new ServiceBusDeliveryQueue(_harness.Client), new ServiceBusEventQueue(_harness.Client), NullLogger<DeadLetterService>.Instance);
+
+        var count = await service.ReplayAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), dryRun: false, CancellationToken.None);
+
+        Assert.Equal(new ReplayCount(2, 2), count.Value);
+        Assert.Equal(["evt_1:sub_a:1", "evt_3:sub_a:1"], _harness.Broker.Peek(WebhookTopology.Deliveries).Select(m => m.MessageId));
+        var left = Assert.Single(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
+        Assert.Equal("sub_b", left.ApplicationProperties["subscriptionId"]);
+        Assert.NotNull(_harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
+    }
+
+    [Fact]
+    public async Task When_the_requeue_fails_the_dead_letter_stays_in_the_sub_queue_and_a_later_replay_takes_it()
+    {
+        await DeadLetterAsync(Sample("evt_1", "sub_a"));
+        var service = new DeadLetterService(_store, new ServiceBusDeliveryQueue(_harness.Client), new ServiceBusEventQueue(_harness.Client), NullLogger<DeadLetterService>.Instance);
+
+        using (_harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException(true, "unreachable", WebhookTopology.Deliveries, ServiceBusFailureReason.ServiceCommunicationProblem)))
+        {
+            await Assert.ThrowsAsync<ServiceBusException>(() => service.ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None));
+        }
+
+        Assert.Empty(_harness.Broker.Peek(WebhookTopology.Deliveries));
+        var kept = Assert.Single(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
+        Assert.Equal(default, kept.LockedUntil);
+        Assert.Equal(new ReplayCount(1, 1), (await service.ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None)).Value);
+        Assert.Empty(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
+        Assert.Equal("evt_1:sub_a:1", Assert.Single(_harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
+    }
+
+    [Fact]
+    public async Task A_requeue_that_fails_midway_keeps_what_was_replayed_and_what_was_not()
+    {
+        await DeadLetterAsync(Sample("evt_1", "sub_a"));
+        await DeadLetterAsync(Sample("evt_2", "sub_a"));
+        var queue = new ServiceBusDeliveryQueue(_harness.Client);
+        var calls = 0;
+
+        await Assert.ThrowsAsync<TimeoutException>(() => _store.ReplayAsync(
+            new DeadLetterFilter(),
+            dryRun: false,
+            (deadLetter, token) => ++calls == 1
+                ? queue.SendAsync([new DeliveryJob(deadLetter.EventId, deadLetter.EventType, [deadLetter.SubscriptionId!], 1, null)], token)
+                : throw new TimeoutException(),
+            CancellationToken.None));
+
+        Assert.Equal("evt_1:sub_a:1", Assert.Single(_harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
+        Assert.Equal("evt_2", Assert.Single(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters)).ApplicationProperties["eventId"]);
+        Assert.NotNull(_harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
+    }
+
+    [Fact]
+    public async Task When_releasing_the_held_messages_fails_too_the_requeue_error_is_reported_and_the_locks_run_out()
+    {
+        await DeadLetterAsync(Sample("evt_1", "sub_a"));
+        var unreachable = () => new ServiceBusException(true, "unreachable", WebhookTopology.Deliveries, ServiceBusFailureReason.ServiceCommunicationProblem);
+
+        using (_harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, unreachable))
+        using (_harness.Broker.Fail(WebhookTopology.DeliveriesDeadLetters, BrokerOperations.Settle, () => new ServiceBusException(true, "abandon timed out", WebhookTopology.DeliveriesDeadLetters, ServiceBusFailureReason.ServiceTimeout)))
+        {
+            var error = await Assert.ThrowsAsync<ServiceBusException>(() =>
+                new DeadLetterService(_store, new ServiceBusDeliveryQueue(_harness.Client), new ServiceBusEventQueue(_harness.Client), NullLogger<DeadLetterService>.Instance)
+                    .ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None));
+            Assert.Equal(ServiceBusFailureReason.ServiceCommunicationProblem, error.Reason);
+        }
+
+        Assert.Null(_harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
+        _harness.Clock.Advance(MessagingNames.LockDuration);
+        Assert.NotNull(_harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
+    }
+
+    public ValueTask DisposeAsync() => _harness.DisposeAsync();
+
+    /// <summary>A delivery message for the dead letter's job, received and dead-lettered by the real settlement.</summary>
+    private async Task DeadLetterAsync(DeadLetter deadLetter)
+    {
+        var job = new DeliveryJob(deadLetter.EventId, deadLetter.EventType, [deadLetter.SubscriptionId!], deadLetter.Attempts, deadLetter.TraceParent);
+        var message = _harness.ReceiveDelivery(job);
+        var settlement = new ServiceBusDeliverySettlement(message, _harness.Settler);
+        await settlement.RecordDeadLetterAsync(deadLetter, CancellationToken.None);
+        await settlement.SettleAsync(CancellationToken.None);
+    }
+
+    private static DeadLetter Sample(string eventId, string subscriptionId) => new(
+        eventId,
+        subscriptionId,
+        "order.created",
+        DeadLetterReason.EndpointGone,
+        "The receiver answered 410 Gone.",
+        3,
+        TransportHarness.Start.AddMinutes(-30),
+        TransportHarness.Start.AddMinutes(-1),
+        410,
+        "httpError",
+        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+}

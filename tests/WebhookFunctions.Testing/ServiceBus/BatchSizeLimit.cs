@@ -1,0 +1,33 @@
+using Azure.Messaging.ServiceBus;
+
+namespace WebhookFunctions.Testing.ServiceBus;
+
+/// <summary>The SDK's AmqpMessageBatch accounting, as the add-callback of a <see cref="ServiceBusModelFactory"/> batch.</summary>
+internal sealed class BatchSizeLimit(long maxSizeInBytes)
+{
+    private const int SmallMessageMaxBytes = 255;
+    private const int SmallMessageOverheadBytes = 5;
+    private const int LargeMessageOverheadBytes = 8;
+
+    private long _sizeInBytes;
+    private bool _envelopeReserved;
+
+    public bool TryAdd(ServiceBusMessage message)
+    {
+        if (!_envelopeReserved)
+        {
+            _sizeInBytes += AmqpEncodedSize.EmptyBatchEnvelope();
+            _envelopeReserved = true;
+        }
+
+        var messageSize = AmqpEncodedSize.Of(message);
+        var size = _sizeInBytes + messageSize + (messageSize <= SmallMessageMaxBytes ? SmallMessageOverheadBytes : LargeMessageOverheadBytes);
+        if (size > maxSizeInBytes)
+        {
+            return false;
+        }
+
+        _sizeInBytes = size;
+        return true;
+    }
+}

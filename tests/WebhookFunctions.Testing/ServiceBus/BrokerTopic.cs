@@ -1,0 +1,42 @@
+namespace WebhookFunctions.Testing.ServiceBus;
+
+/// <summary>A topic keeps nothing visible itself: each subscription gets its own copy once a message is due.</summary>
+internal sealed class BrokerTopic(string name)
+{
+    private long _lastSequenceNumber;
+
+    public string Name => name;
+    public List<BrokerEntity> Subscriptions { get; } = [];
+
+    /// <summary>Scheduled messages wait in the topic, not in the subscriptions, until their time.</summary>
+    public List<StoredMessage> Scheduled { get; } = [];
+
+    public long NextSequenceNumber() => ++_lastSequenceNumber;
+
+    public void Publish(StoredMessage message, DateTimeOffset now)
+    {
+        if (message.ScheduledEnqueueTime > now)
+        {
+            message.IsScheduled = true;
+            Scheduled.Add(message);
+            return;
+        }
+
+        foreach (var subscription in Subscriptions)
+        {
+            subscription.Enqueue(message.Copy(), now);
+        }
+    }
+
+    public void Advance(DateTimeOffset now)
+    {
+        foreach (var message in Scheduled.Where(message => message.ScheduledEnqueueTime <= now).ToList())
+        {
+            Scheduled.Remove(message);
+            foreach (var subscription in Subscriptions)
+            {
+                subscription.Enqueue(message.Copy(), message.ScheduledEnqueueTime);
+            }
+        }
+    }
+}

@@ -8,6 +8,8 @@ public static class WebhookTelemetry
 {
     public const string SourceName = "WebhookFunctions";
 
+    public const string MessageDeliveryCountName = "webhooks.messages.delivery_count";
+
     public static readonly ActivitySource ActivitySource = new(SourceName);
 
     private static readonly Meter Meter = new(SourceName);
@@ -23,7 +25,7 @@ public static class WebhookTelemetry
     /// (the Storage dequeue count, the Service Bus delivery count). Above 1 is a redelivery: a crash, a failure, or a
     /// fault retry; the maximum shows how close messages come to the transport's redelivery limit.
     /// </summary>
-    public static readonly Histogram<long> MessageDeliveryCount = Meter.CreateHistogram<long>("webhooks.messages.delivery_count", description: "Times a received message had been handed out by its queue, this time included.");
+    public static readonly Histogram<long> MessageDeliveryCount = Meter.CreateHistogram<long>(MessageDeliveryCountName, description: "Times a received message had been handed out by its queue, this time included.");
 
     public static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram<double>("webhooks.delivery.duration", unit: "ms", description: "Duration of one POST to a receiver.");
 

@@ -35,10 +35,11 @@ public sealed class DeadLetterService(IDeadLetterStore store, IDeliveryQueue del
     }
 
     // A fan-out dead letter reaches the subscriptions that match at replay, not those of the first try: the event was
-    // never fanned out, so there is no earlier set of targets to keep.
+    // never fanned out, so there is no earlier set of targets to keep. Resent, not sent: the first notice of the same
+    // event may still be inside the events topic's duplicate-detection window.
     private Task RequeueAsync(DeadLetter deadLetter, CancellationToken cancellationToken) => deadLetter switch
     {
-        { Stage: DeadLetterStage.FanOut } => eventQueue.SendAsync(new EventNotice(deadLetter.EventId, deadLetter.EventType, deadLetter.TraceParent), cancellationToken),
+        { Stage: DeadLetterStage.FanOut } => eventQueue.ResendAsync(new EventNotice(deadLetter.EventId, deadLetter.EventType, deadLetter.TraceParent), cancellationToken),
         { SubscriptionId: { } subscriptionId } => deliveryQueue.SendAsync(
             [new DeliveryJob(deadLetter.EventId, deadLetter.EventType, [subscriptionId], Attempt: 1, deadLetter.TraceParent)],
             cancellationToken),

@@ -69,6 +69,18 @@ public sealed class DeadLetterServiceTests
     }
 
     [Fact]
+    public async Task A_fan_out_replay_resends_the_notice_so_duplicate_detection_cannot_drop_it()
+    {
+        var events = new ResendingEventQueue();
+        var replaying = new DeadLetterService(store, transport, events, NullLogger<DeadLetterService>.Instance);
+        store.Items.Add(FanOutDeadLetterOf("evt_9"));
+
+        await replaying.ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None);
+
+        Assert.Equal(["resend evt_9"], events.Calls);
+    }
+
+    [Fact]
     public async Task Replaying_both_stages_sends_each_dead_letter_the_way_its_stage_needs()
     {
         store.Items.Add(FanOutDeadLetterOf("evt_9"));
@@ -106,6 +118,23 @@ public sealed class DeadLetterServiceTests
 
     private static DeadLetter DeadLetterOf(string eventId, string subscriptionId) =>
         new(eventId, subscriptionId, "order.created", DeadLetterReason.MaxAttemptsExceeded, "gave up", 10, Now.AddDays(-3), Now, 500, null, null);
+
+    private sealed class ResendingEventQueue : IEventQueue
+    {
+        public List<string> Calls { get; } = [];
+
+        public Task SendAsync(EventNotice notice, CancellationToken cancellationToken)
+        {
+            Calls.Add($"send {notice.EventId}");
+            return Task.CompletedTask;
+        }
+
+        public Task ResendAsync(EventNotice notice, CancellationToken cancellationToken)
+        {
+            Calls.Add($"resend {notice.EventId}");
+            return Task.CompletedTask;
+        }
+    }
 
     private sealed class InMemoryDeadLetterStore : IDeadLetterStore
     {

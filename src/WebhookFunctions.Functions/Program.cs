@@ -1,27 +1,18 @@
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using WebhookFunctions.Engine;
-using WebhookFunctions.Engine.Delivery;
-using WebhookFunctions.Functions.Telemetry;
-using WebhookFunctions.Http;
-using WebhookFunctions.ServiceBus;
-using WebhookFunctions.Storage;
+using Microsoft.Extensions.Options;
+using WebhookFunctions.Functions.Hosting;
 
-var builder = FunctionsApplication.CreateBuilder(args);
-builder.ConfigureFunctionsWebApplication();
+IHost host;
+try
+{
+    host = FunctionsApp.Build(args);
+}
+catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException)
+{
+    // A configuration mistake: one clear line in the Functions host's log, no stack trace.
+    await Console.Error.WriteLineAsync($"Configuration error: {ex.Message}");
+    return 1;
+}
 
-builder.Services.AddWorkerTelemetry(builder.Configuration);
-
-builder.Services.AddWebhookEngine(builder.Configuration);
-builder.Services.AddAzureStorageStores(builder.Configuration);
-builder.Services.AddServiceBusTransport(builder.Configuration);
-
-// Service Bus dead-letters whole messages, so each delivery message carries one subscription whatever the settings say.
-builder.Services.PostConfigure<DeliveryOptions>(options => options.FanOutBatchSize = 1);
-
-// The HTTP contract's handlers, the same classes the self-hosted server routes to; keys are the host's (AuthorizationLevel.Function).
-builder.Services.AddWebhookHttp();
-
-builder.Build().Run();
+await host.RunAsync();
+return 0;

@@ -32,13 +32,13 @@ public sealed class EventEndpoints(PublishService publishService, EventQueryServ
             ApiResults.EventLocation(accepted.Id)));
     }
 
-    public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<IResult> GetAsync(string id, CancellationToken cancellationToken)
     {
         var webhookEvent = await eventQueryService.GetAsync(id, cancellationToken);
         return webhookEvent.Map(found => ApiResults.Ok(found.ToResponse(), ApiJsonContext.Default.EventResponse));
     }
 
-    public async Task<IResult> ListDeliveriesAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<IResult> ListDeliveriesAsync(string id, CancellationToken cancellationToken)
     {
         var attempts = await eventQueryService.ListDeliveriesAsync(id, cancellationToken);
         return attempts.Map(found => ApiResults.Ok(

@@ -14,16 +14,13 @@ namespace WebhookFunctions.Http;
 /// </summary>
 public sealed class HealthEndpoints(HealthService healthService)
 {
-    /// <summary>The keyed route, under the /api prefix like every route.</summary>
-    public const string DetailsRoute = "health/details";
-
-    public async Task<IResult> GetStatusAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> GetStatusAsync(CancellationToken cancellationToken)
     {
         var report = await healthService.CheckAsync(cancellationToken);
         return Respond(report, report.ToStatusResponse(), ApiJsonContext.Default.HealthStatusResponse);
     }
 
-    public async Task<IResult> GetDetailsAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> GetDetailsAsync(CancellationToken cancellationToken)
     {
         var report = await healthService.CheckAsync(cancellationToken);
         return Respond(report, report.ToDetailsResponse(), ApiJsonContext.Default.HealthDetailsResponse);

@@ -51,7 +51,7 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
             ApiJsonContext.Default.PageResponseSubscriptionResponse));
     }
 
-    public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<IResult> GetAsync(string id, CancellationToken cancellationToken)
     {
         var subscription = await subscriptionService.GetAsync(id, cancellationToken);
         return subscription.Map(Read);
@@ -90,7 +90,7 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
         return updated.Map(Read);
     }
 
-    public async Task<IResult> DeleteAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<IResult> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         var deleted = await subscriptionService.DeleteAsync(id, cancellationToken);
         return deleted.Map(existed => existed
@@ -98,13 +98,13 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
             : ApiProblems.From(OperationError.NotFound($"Subscription '{id}'")));
     }
 
-    public async Task<IResult> RotateSecretAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<IResult> RotateSecretAsync(string id, CancellationToken cancellationToken)
     {
         var rotated = await subscriptionService.RotateSecretAsync(id, cancellationToken);
         return rotated.Map(secret => ApiResults.Ok(secret.ToResponse(), ApiJsonContext.Default.RotatedSecretResponse));
     }
 
-    public async Task<IResult> SendTestAsync(HttpRequest request, string id, CancellationToken cancellationToken)
+    public async Task<IResult> SendTestAsync(string id, CancellationToken cancellationToken)
     {
         var receipt = await subscriptionService.SendTestAsync(id, cancellationToken);
         return receipt.Map(accepted => ApiResults.Accepted(

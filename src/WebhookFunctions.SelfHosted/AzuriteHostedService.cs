@@ -5,7 +5,8 @@ namespace WebhookFunctions.SelfHosted;
 
 /// <summary>
 /// Starts Azurite (from the repository's node_modules) when development storage is configured and nothing listens
-/// yet; it runs before every other hosted service starts and stops after they all stopped.
+/// yet, in Development or when Azurite:AutoStart is true; it runs before every other hosted service starts and stops
+/// after they all stopped. Any other environment never starts a storage emulator by itself.
 /// </summary>
 internal sealed class AzuriteHostedService(IConfiguration configuration, IHostEnvironment environment, ILogger<AzuriteHostedService> logger)
     : IHostedLifecycleService, IAsyncDisposable
@@ -14,6 +15,11 @@ internal sealed class AzuriteHostedService(IConfiguration configuration, IHostEn
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
+        if (!environment.IsDevelopment() && !configuration.GetValue<bool>("Azurite:AutoStart"))
+        {
+            return;
+        }
+
         var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         _azurite = await AzuriteLauncher.StartIfNeededAsync(storage.ConnectionString, DataDirectory(), logger, cancellationToken);
     }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using WebhookFunctions.SelfHosted;
 
 try
@@ -6,9 +5,9 @@ try
     await SelfHostedServer.Build(args).RunAsync();
     return 0;
 }
-catch (OptionsValidationException ex)
+catch (Exception ex) when (StartupFailure.Describe(ex) is { } line)
 {
-    // A configuration mistake: one clear line, no stack trace.
-    await Console.Error.WriteLineAsync($"Configuration error: {ex.Message}");
+    // A mistake in how the server was started: one clear line, no stack trace.
+    await Console.Error.WriteLineAsync(line);
     return 1;
 }

@@ -17,7 +17,8 @@ public static class SelfHostedServer
     /// at their own storage, keys and port.
     /// </summary>
     /// <exception cref="OptionsValidationException">
-    /// An options class fails validation, or (outside Development) no API key is configured.
+    /// An options class fails validation, or (outside Development) no usable API key is configured: none, the public
+    /// development key, or one shorter than <see cref="ProductionKeyRules.MinimumLength"/> characters.
     /// </exception>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -72,13 +73,10 @@ public static class SelfHostedServer
             return;
         }
 
-        var keys = builder.Configuration.GetSection($"{ApiOptions.SectionName}:{nameof(ApiOptions.Keys)}").Get<string[]>() ?? [];
-        if (!keys.Any(key => !string.IsNullOrWhiteSpace(key)))
+        var keys = builder.Configuration.GetSection($"{ApiOptions.SectionName}:{nameof(ApiOptions.Keys)}").Get<string?[]>() ?? [];
+        if (ProductionKeyRules.Problems(keys, builder.Environment.EnvironmentName) is [var first, ..])
         {
-            throw new OptionsValidationException(
-                ApiOptions.SectionName,
-                typeof(ApiOptions),
-                [$"no API key is configured for the '{builder.Environment.EnvironmentName}' environment: set Api:Keys:0 (environment variable Api__Keys__0)."]);
+            throw new OptionsValidationException(ApiOptions.SectionName, typeof(ApiOptions), [first]);
         }
     }
 }

@@ -11,19 +11,23 @@ internal sealed class StorageOptionsValidator(bool needsQueues) : IValidateOptio
         var hasConnectionString = !string.IsNullOrWhiteSpace(options.ConnectionString);
         if (options.TableServiceUri is null && !hasConnectionString)
         {
-            failures.Add("Storage: set ConnectionString or TableServiceUri.");
+            failures.Add(Missing(nameof(StorageOptions.TableServiceUri)));
         }
 
         if (options.BlobServiceUri is null && !hasConnectionString)
         {
-            failures.Add("Storage: set ConnectionString or BlobServiceUri.");
+            failures.Add(Missing(nameof(StorageOptions.BlobServiceUri)));
         }
 
         if (needsQueues && options.QueueServiceUri is null && !hasConnectionString)
         {
-            failures.Add("Storage: set ConnectionString or QueueServiceUri (the self-hosted transport uses Storage queues).");
+            failures.Add(Missing(nameof(StorageOptions.QueueServiceUri)) + " The self-hosted transport uses Storage queues.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>Names both settings as configuration keys and as the environment variables (app settings) that set them.</summary>
+    private static string Missing(string serviceUri) =>
+        $"Storage is not configured: set Storage:{serviceUri} (app setting Storage__{serviceUri}, managed identity) or Storage:ConnectionString (Storage__ConnectionString).";
 }

@@ -12,7 +12,7 @@ namespace WebhookFunctions.Benchmarks.Infrastructure;
 /// </summary>
 internal sealed class BenchServer : IAsyncDisposable
 {
-    public const string ApiKey = "benchmark-key";
+    public const string ApiKey = "benchmark-key-of-at-least-32-characters";
     private readonly WebApplication app;
 
     private BenchServer(WebApplication app)

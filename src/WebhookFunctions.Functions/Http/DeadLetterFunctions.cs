@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using WebhookFunctions.Http;
+using WebhookFunctions.Http.Routing;
 
 namespace WebhookFunctions.Functions.Http;
 
@@ -10,13 +11,13 @@ public sealed class DeadLetterFunctions(DeadLetterEndpoints endpoints)
 {
     [Function("ListDeadLetters")]
     public async Task<IActionResult> ListAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "dead-letters")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRouteTemplates.DeadLetters)] HttpRequest request,
         CancellationToken cancellationToken) =>
         new HttpResultAdapter(await endpoints.ListAsync(request, cancellationToken));
 
     [Function("ReplayDeadLetters")]
     public async Task<IActionResult> ReplayAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "dead-letters/replay")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRouteTemplates.DeadLetterReplay)] HttpRequest request,
         CancellationToken cancellationToken) =>
         new HttpResultAdapter(await endpoints.ReplayAsync(request, cancellationToken));
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using WebhookFunctions.Http;
+using WebhookFunctions.Http.Routing;
 
 namespace WebhookFunctions.Functions.Http;
 
@@ -10,21 +11,21 @@ public sealed class EventFunctions(EventEndpoints endpoints)
 {
     [Function("PublishEvent")]
     public async Task<IActionResult> PublishAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "events")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRouteTemplates.Events)] HttpRequest request,
         CancellationToken cancellationToken) =>
         new HttpResultAdapter(await endpoints.PublishAsync(request, cancellationToken));
 
     [Function("GetEvent")]
     public async Task<IActionResult> GetAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "events/{id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRouteTemplates.Event)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
-        new HttpResultAdapter(await endpoints.GetAsync(request, id, cancellationToken));
+        new HttpResultAdapter(await endpoints.GetAsync(id, cancellationToken));
 
     [Function("ListEventDeliveries")]
     public async Task<IActionResult> ListDeliveriesAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "events/{id}/deliveries")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRouteTemplates.EventDeliveries)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
-        new HttpResultAdapter(await endpoints.ListDeliveriesAsync(request, id, cancellationToken));
+        new HttpResultAdapter(await endpoints.ListDeliveriesAsync(id, cancellationToken));
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using WebhookFunctions.Http;
+using WebhookFunctions.Http.Routing;
 
 namespace WebhookFunctions.Functions.Http;
 
@@ -13,13 +14,13 @@ public sealed class HealthFunction(HealthEndpoints endpoints)
 {
     [Function("Health")]
     public async Task<IActionResult> GetAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRouteTemplates.Health)] HttpRequest request,
         CancellationToken cancellationToken) =>
-        new HttpResultAdapter(await endpoints.GetStatusAsync(request, cancellationToken));
+        new HttpResultAdapter(await endpoints.GetStatusAsync(cancellationToken));
 
     [Function("HealthDetails")]
     public async Task<IActionResult> GetDetailsAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = HealthEndpoints.DetailsRoute)] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRouteTemplates.HealthDetails)] HttpRequest request,
         CancellationToken cancellationToken) =>
-        new HttpResultAdapter(await endpoints.GetDetailsAsync(request, cancellationToken));
+        new HttpResultAdapter(await endpoints.GetDetailsAsync(cancellationToken));
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using WebhookFunctions.Http;
+using WebhookFunctions.Http.Routing;
 
 namespace WebhookFunctions.Functions.Http;
 
@@ -10,54 +11,54 @@ public sealed class SubscriptionFunctions(SubscriptionEndpoints endpoints)
 {
     [Function("CreateSubscription")]
     public async Task<IActionResult> CreateAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "subscriptions")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRouteTemplates.Subscriptions)] HttpRequest request,
         CancellationToken cancellationToken) =>
         new HttpResultAdapter(await endpoints.CreateAsync(request, cancellationToken));
 
     [Function("ListSubscriptions")]
     public async Task<IActionResult> ListAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "subscriptions")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRouteTemplates.Subscriptions)] HttpRequest request,
         CancellationToken cancellationToken) =>
         new HttpResultAdapter(await endpoints.ListAsync(request, cancellationToken));
 
     [Function("GetSubscription")]
     public async Task<IActionResult> GetAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "subscriptions/{id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRouteTemplates.Subscription)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
-        new HttpResultAdapter(await endpoints.GetAsync(request, id, cancellationToken));
+        new HttpResultAdapter(await endpoints.GetAsync(id, cancellationToken));
 
     [Function("UpdateSubscription")]
     public async Task<IActionResult> UpdateAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "patch", Route = "subscriptions/{id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "patch", Route = ApiRouteTemplates.Subscription)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
         new HttpResultAdapter(await endpoints.UpdateAsync(request, id, cancellationToken));
 
     [Function("DeleteSubscription")]
     public async Task<IActionResult> DeleteAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "subscriptions/{id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = ApiRouteTemplates.Subscription)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
-        new HttpResultAdapter(await endpoints.DeleteAsync(request, id, cancellationToken));
+        new HttpResultAdapter(await endpoints.DeleteAsync(id, cancellationToken));
 
     [Function("RotateSubscriptionSecret")]
     public async Task<IActionResult> RotateSecretAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "subscriptions/{id}/rotate-secret")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRouteTemplates.SubscriptionSecretRotation)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
-        new HttpResultAdapter(await endpoints.RotateSecretAsync(request, id, cancellationToken));
+        new HttpResultAdapter(await endpoints.RotateSecretAsync(id, cancellationToken));
 
     [Function("SendTestEvent")]
     public async Task<IActionResult> SendTestAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "subscriptions/{id}/test")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRouteTemplates.SubscriptionTest)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
-        new HttpResultAdapter(await endpoints.SendTestAsync(request, id, cancellationToken));
+        new HttpResultAdapter(await endpoints.SendTestAsync(id, cancellationToken));
 
     [Function("ListSubscriptionDeliveries")]
     public async Task<IActionResult> ListDeliveriesAsync(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "subscriptions/{id}/deliveries")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRouteTemplates.SubscriptionDeliveries)] HttpRequest request,
         string id,
         CancellationToken cancellationToken) =>
         new HttpResultAdapter(await endpoints.ListDeliveriesAsync(request, id, cancellationToken));

@@ -70,12 +70,12 @@ public sealed class DeliveryScenarioTests(DeliveryServerFixture server)
         var eventId = await server.PublishAsync(type, "{}");
 
         var attempts = await server.WaitForAttemptsAsync(eventId, list => list.Any(a => a.Outcome == "deadLettered"));
-        Assert.Equal(DeliveryServerFixture.RetrySchedule.Length, attempts.Count);
+        Assert.Equal(DeliveryServerFixture.RetrySchedule.Count, attempts.Count);
         var deadLetters = await server.Client.GetFromJsonAsync<JsonElement>($"/api/dead-letters?subscriptionId={subscriber.Id}");
         var deadLetter = Assert.Single(deadLetters.GetProperty("items").EnumerateArray());
         Assert.Equal(eventId, deadLetter.GetProperty("eventId").GetString());
         Assert.Equal("maxAttemptsExceeded", deadLetter.GetProperty("reason").GetString());
-        Assert.Equal(DeliveryServerFixture.RetrySchedule.Length, deadLetter.GetProperty("attempts").GetInt32());
+        Assert.Equal(DeliveryServerFixture.RetrySchedule.Count, deadLetter.GetProperty("attempts").GetInt32());
         Assert.Equal(500, deadLetter.GetProperty("lastStatusCode").GetInt32());
         Assert.Contains("HTTP 500", deadLetter.GetProperty("description").GetString(), StringComparison.Ordinal);
 

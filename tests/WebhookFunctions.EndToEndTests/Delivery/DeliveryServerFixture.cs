@@ -6,36 +6,33 @@ using WebhookFunctions.EndToEndTests.Receivers;
 
 namespace WebhookFunctions.EndToEndTests.Delivery;
 
-/// <summary>The server with a seconds-scale retry schedule, no jitter, a 1 s attempt timeout, and a receiver on 127.0.0.1.</summary>
+/// <summary>
+/// The server with <see cref="DeliveryScenarioSettings"/> and a receiver on 127.0.0.1: the self-hosted server started
+/// in process, or the server named by WEBHOOK_E2E_BASE_URL (<see cref="ExternalServer"/>), e.g. the Functions app
+/// under `func start`.
+/// </summary>
 public sealed class DeliveryServerFixture : IAsyncLifetime
 {
-    public static readonly TimeSpan[] RetrySchedule = [TimeSpan.Zero, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)];
-    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1);
+    public static readonly IReadOnlyList<TimeSpan> RetrySchedule = DeliveryScenarioSettings.RetrySchedule;
+    public static readonly TimeSpan AttemptTimeout = DeliveryScenarioSettings.AttemptTimeout;
 
     private RunningServer? server;
 
-    public HttpClient Client => server!.Client;
+    public HttpClient Client { get; private set; } = null!;
 
     public WebhookReceiver Receiver { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Receiver = await WebhookReceiver.StartAsync();
-        var settings = new Dictionary<string, string?>
+        if (ExternalServer.ClientFromEnvironment() is { } external)
         {
-            ["Delivery:AllowHttpUrls"] = "true",
-            ["Delivery:Jitter"] = "0",
-            ["Delivery:AttemptTimeout"] = AttemptTimeout.ToString(),
-            ["Egress:AllowedNetworks:0"] = "127.0.0.0/8",
-            ["EndpointHealth:FailureThreshold"] = "1000",
-            ["Workers:MaxPollDelay"] = "00:00:00.200",
-        };
-        for (var i = 0; i < RetrySchedule.Length; i++)
-        {
-            settings[$"Delivery:RetrySchedule:{i}"] = RetrySchedule[i].ToString();
+            Client = external;
+            return;
         }
 
-        server = await RunningServer.StartAsync(settings);
+        server = await RunningServer.StartAsync(DeliveryScenarioSettings.AsConfiguration());
+        Client = server.Client;
     }
 
     public async Task DisposeAsync()
@@ -43,6 +40,10 @@ public sealed class DeliveryServerFixture : IAsyncLifetime
         if (server is not null)
         {
             await server.DisposeAsync();
+        }
+        else
+        {
+            Client?.Dispose();
         }
 
         await Receiver.DisposeAsync();

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,7 +12,7 @@ namespace WebhookFunctions.EndToEndTests.Hosting;
 /// </summary>
 public sealed class RunningServer : IAsyncDisposable
 {
-    public const string ApiKey = "end-to-end-test-key";
+    public const string ApiKey = "end-to-end-test-key-of-at-least-32-characters";
 
     private readonly AzuriteLauncher? azurite;
     private readonly WebApplication app;
@@ -25,10 +24,7 @@ public sealed class RunningServer : IAsyncDisposable
         StorageConnectionString = storageConnectionString;
         StorageNamePrefix = storageNamePrefix;
         var baseAddress = new Uri(app.Urls.Single());
-        // No trace headers of the test's own: a test that sends a traceparent means that one.
-        Client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = baseAddress };
-        Client.DefaultRequestHeaders.Add("x-functions-key", ApiKey);
-        Client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        Client = ApiClient.Create(baseAddress, ApiKey);
         Anonymous = new HttpClient { BaseAddress = baseAddress };
     }
 

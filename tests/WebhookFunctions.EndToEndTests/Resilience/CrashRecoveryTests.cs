@@ -16,7 +16,7 @@ namespace WebhookFunctions.EndToEndTests.Resilience;
 [Trait("Category", "Crash")]
 public sealed class CrashRecoveryTests(ITestOutputHelper output)
 {
-    private const string ApiKey = "crash-test-key";
+    private const string ApiKey = "crash-test-key-of-at-least-32-characters";
     private const string EventType = "crash.tick";
     private const int Subscribers = 10;
     private const int Events = 400;

@@ -62,13 +62,13 @@ public sealed class HealthEndpointsTests
             new FakeTimeProvider(),
             NullLogger<HealthService>.Instance));
 
-    private static async Task<(int Status, IHeaderDictionary Headers, string Body)> RunAsync(Func<HttpRequest, CancellationToken, Task<IResult>> endpoint)
+    private static async Task<(int Status, IHeaderDictionary Headers, string Body)> RunAsync(Func<CancellationToken, Task<IResult>> endpoint)
     {
         var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
         using var body = new MemoryStream();
         context.Response.Body = body;
 
-        var result = await endpoint(context.Request, CancellationToken.None);
+        var result = await endpoint(CancellationToken.None);
         await result.ExecuteAsync(context);
 
         return (context.Response.StatusCode, context.Response.Headers, System.Text.Encoding.UTF8.GetString(body.ToArray()));

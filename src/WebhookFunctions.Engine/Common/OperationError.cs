@@ -6,6 +6,8 @@ public enum ErrorKind
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
+    Conflict,
+    Unprocessable,
     PayloadTooLarge,
     UnsupportedMediaType,
 }
@@ -23,6 +25,14 @@ public sealed record OperationError(ErrorKind Kind, string Detail, IReadOnlyDict
 
     public static OperationError IfMatchRequired() =>
         new(ErrorKind.PreconditionRequired, "PATCH needs an If-Match header with the subscription's ETag (from GET).");
+
+    /// <summary>The same Idempotency-Key (or client id) is being published by a request not yet answered.</summary>
+    public static OperationError StillInFlight(string what) =>
+        new(ErrorKind.Conflict, $"A request with this {what} is still being processed; retry once it has been answered.");
+
+    /// <summary>The same Idempotency-Key (or client id) was used for a different request.</summary>
+    public static OperationError ReusedForDifferentRequest(string what, string eventId) =>
+        new(ErrorKind.Unprocessable, $"This {what} was already used for a different request (event '{eventId}'); a new request needs a new {what}.");
 
     public static OperationError StaleETag() =>
         new(ErrorKind.PreconditionFailed, "The resource was changed since the given ETag; read it again and retry.");

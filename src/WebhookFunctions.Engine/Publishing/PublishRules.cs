@@ -12,6 +12,9 @@ internal static class PublishRules
     public const int MaxSubjectLength = 256;
 
     // RFC 3986 unreserved characters: an id is used as is in URLs such as /api/events/{id}.
+    /// <summary>The service's own event types (webhook.test, operational events); a publisher cannot use them.</summary>
+    public const string ReservedTypePrefix = "webhook.";
+
     private static readonly SearchValues<char> IdChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~-");
 
@@ -27,6 +30,10 @@ internal static class PublishRules
         else if (!EventTypeName.IsValid(command.Type))
         {
             errors.Add("type", $"The type must be 1 to {EventTypeName.MaxLength} characters of letters, digits, '.', '_' and '-', in dot-separated segments (e.g. \"order.created\").");
+        }
+        else if (command.Type.StartsWith(ReservedTypePrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add("type", $"Types starting \"{ReservedTypePrefix}\" are reserved for the service's own events (webhook.test and the operational events); choose another type.");
         }
 
         if (command.Id is not null && (command.Id.Length is 0 or > MaxIdLength || command.Id.AsSpan().ContainsAnyExcept(IdChars)))

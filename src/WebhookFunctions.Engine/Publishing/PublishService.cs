@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,9 @@ namespace WebhookFunctions.Engine.Publishing;
 
 /// <summary>
 /// Accepts an event: validate, dedupe (client id or Idempotency-Key), store, then put a notice on the events queue.
-/// The 202 is only answered after the notice is durably queued, so an accepted event is never lost.
+/// The 202 is only answered after the notice is durably queued, so an accepted event is never lost. Deduplication
+/// follows the IETF draft "The Idempotency-Key HTTP Header Field": a repeat with the same request answers the
+/// original response; with a different request, 422; while the first is still being answered here, 409.
 /// </summary>
 public sealed class PublishService(
     IEventStore events,
@@ -21,6 +24,10 @@ public sealed class PublishService(
     TimeProvider timeProvider,
     ILogger<PublishService> logger)
 {
+    // Keys and client ids whose first request this process is still answering. Another instance answering the same
+    // key concurrently is not seen here; it completes the same event under the same id, so nothing is duplicated.
+    private readonly ConcurrentDictionary<string, byte> inFlight = new(StringComparer.Ordinal);
+
     public async Task<Result<PublishReceipt>> PublishAsync(PublishCommand command, CancellationToken cancellationToken)
     {
         var errors = PublishRules.Validate(command);
@@ -29,6 +36,27 @@ public sealed class PublishService(
             return OperationError.Invalid(errors);
         }
 
+        var claim = command.IdempotencyKey is { } idempotencyKey ? "key:" + idempotencyKey : command.Id is { } clientId ? "id:" + clientId : null;
+        if (claim is not null && !inFlight.TryAdd(claim, 0))
+        {
+            return OperationError.StillInFlight(DedupeName(command));
+        }
+
+        try
+        {
+            return await AcceptAsync(command, cancellationToken);
+        }
+        finally
+        {
+            if (claim is not null)
+            {
+                inFlight.TryRemove(claim, out _);
+            }
+        }
+    }
+
+    private async Task<Result<PublishReceipt>> AcceptAsync(PublishCommand command, CancellationToken cancellationToken)
+    {
         using var activity = WebhookTelemetry.Start("publish", ActivityKind.Producer, command.TraceParent);
         var now = timeProvider.GetUtcNow();
         var eventId = command.Id ?? Ids.NewEventId();
@@ -40,7 +68,7 @@ public sealed class PublishService(
             {
                 if (await events.GetAsync(firstEventId, cancellationToken) is { } earlier)
                 {
-                    return await AlreadyAcceptedAsync(earlier, cancellationToken);
+                    return await AlreadyAcceptedAsync(earlier, command, cancellationToken);
                 }
 
                 // The key was recorded by a request that failed before storing its event: finish that publish now.
@@ -59,7 +87,7 @@ public sealed class PublishService(
 
         if (!await events.TryAddAsync(webhookEvent, cancellationToken) && await events.GetAsync(eventId, cancellationToken) is { } existing)
         {
-            return await AlreadyAcceptedAsync(existing, cancellationToken);
+            return await AlreadyAcceptedAsync(existing, command, cancellationToken);
         }
 
         await QueueNoticeAsync(webhookEvent, cancellationToken);
@@ -72,8 +100,14 @@ public sealed class PublishService(
     /// A repeated publish answers with the first event. If the first request stored it but died before its notice
     /// was queued (the client saw no 202 and retried), the notice is queued now, so the event is not silently dropped.
     /// </summary>
-    private async Task<Result<PublishReceipt>> AlreadyAcceptedAsync(WebhookEvent earlier, CancellationToken cancellationToken)
+    private async Task<Result<PublishReceipt>> AlreadyAcceptedAsync(WebhookEvent earlier, PublishCommand repeat, CancellationToken cancellationToken)
     {
+        if (!IsSameRequest(earlier, repeat))
+        {
+            logger.LogInformation("{Dedupe} of event {EventId} reused for a different request; refused", DedupeName(repeat), earlier.Id);
+            return OperationError.ReusedForDifferentRequest(DedupeName(repeat), earlier.Id);
+        }
+
         if (!earlier.NoticeQueued)
         {
             logger.LogWarning("Event {EventId} was stored without its notice queued; queueing it now", earlier.Id);
@@ -82,6 +116,16 @@ public sealed class PublishService(
 
         return Result<PublishReceipt>.Success(new PublishReceipt(earlier.Id, earlier.Type, earlier.Timestamp, AlreadyAccepted: true));
     }
+
+    /// <summary>The request's content as stored: type, subject, source, explicit time and the data bytes.</summary>
+    private static bool IsSameRequest(WebhookEvent earlier, PublishCommand repeat) =>
+        string.Equals(earlier.Type, repeat.Type, StringComparison.Ordinal)
+        && string.Equals(earlier.Subject, repeat.Subject, StringComparison.Ordinal)
+        && string.Equals(earlier.Source, repeat.Source, StringComparison.Ordinal)
+        && (repeat.Time is null || ToMilliseconds(repeat.Time.Value.ToUniversalTime()) == earlier.Timestamp)
+        && earlier.Data.Span.SequenceEqual(repeat.Data.Span);
+
+    private static string DedupeName(PublishCommand command) => command.IdempotencyKey is not null ? "Idempotency-Key" : "event id";
 
     // The envelope carries milliseconds; the stored and answered timestamp is the same instant.
     private static DateTimeOffset ToMilliseconds(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerMillisecond));

@@ -51,14 +51,26 @@ public sealed class EventApiTests(ApiServerFixture server)
     }
 
     [Fact]
-    public async Task The_same_idempotency_key_returns_the_original_event()
+    public async Task The_same_idempotency_key_with_the_same_body_returns_the_original_event()
     {
         var key = Guid.NewGuid().ToString();
 
         var first = await AssertJsonAsync(await PublishWithKeyAsync(key, """{"type":"order.created","data":1}"""), HttpStatusCode.Accepted);
-        var second = await AssertJsonAsync(await PublishWithKeyAsync(key, """{"type":"order.created","data":2}"""), HttpStatusCode.Accepted);
+        var second = await AssertJsonAsync(await PublishWithKeyAsync(key, """{"type":"order.created","data":1}"""), HttpStatusCode.Accepted);
 
         Assert.Equal(first.GetProperty("id").GetString(), second.GetProperty("id").GetString());
+        Assert.Equal(first.GetProperty("timestamp").GetString(), second.GetProperty("timestamp").GetString());
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_with_a_different_body_is_422_and_the_original_stays()
+    {
+        var key = Guid.NewGuid().ToString();
+
+        var first = await AssertJsonAsync(await PublishWithKeyAsync(key, """{"type":"order.created","data":1}"""), HttpStatusCode.Accepted);
+        var second = await PublishWithKeyAsync(key, """{"type":"order.created","data":2}""");
+
+        await AssertProblemAsync(second, HttpStatusCode.UnprocessableEntity);
         var stored = await AssertJsonAsync(await Client.GetAsync($"/api/events/{first.GetProperty("id").GetString()}"), HttpStatusCode.OK);
         Assert.Equal("1", stored.GetProperty("data").GetRawText());
     }

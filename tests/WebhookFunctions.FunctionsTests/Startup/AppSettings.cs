@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using WebhookFunctions.Functions.Hosting;
 
@@ -30,8 +31,32 @@ internal static class AppSettings
     public static Dictionary<string, string?> With(this IReadOnlyDictionary<string, string?> settings, IReadOnlyDictionary<string, string?> overrides) =>
         settings.Concat(overrides).GroupBy(setting => setting.Key).ToDictionary(group => group.Key, group => group.Last().Value);
 
-    /// <summary>The app's own host, built by its real wiring (<see cref="FunctionsApp.Build"/>) over these settings.</summary>
-    public static IHost BuildApp(IReadOnlyDictionary<string, string?> settings) =>
-        FunctionsApp.Build([], builder => builder.Configuration.AddInMemoryCollection(
-            settings.Select(setting => KeyValuePair.Create(setting.Key.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal), setting.Value))));
+    /// <summary>
+    /// The app's own host, built by its real wiring (<see cref="FunctionsApp.Build"/>) over these settings;
+    /// <paramref name="replaceServices"/> registers, after all of the app's registrations, services that replace its own.
+    /// </summary>
+    public static IHost BuildApp(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? replaceServices = null) =>
+        FunctionsApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(
+                settings.Select(setting => KeyValuePair.Create(setting.Key.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal), setting.Value)));
+            if (replaceServices is not null)
+            {
+                builder.ConfigureContainer(new ReplacingServiceProviderFactory(replaceServices));
+            }
+        });
+
+    /// <summary>The default container, given the last word: it runs when the host builds, after every registration.</summary>
+    private sealed class ReplacingServiceProviderFactory(Action<IServiceCollection> replaceServices) : IServiceProviderFactory<IServiceCollection>
+    {
+        private readonly DefaultServiceProviderFactory inner = new();
+
+        public IServiceCollection CreateBuilder(IServiceCollection services)
+        {
+            replaceServices(services);
+            return inner.CreateBuilder(services);
+        }
+
+        public IServiceProvider CreateServiceProvider(IServiceCollection containerBuilder) => inner.CreateServiceProvider(containerBuilder);
+    }
 }

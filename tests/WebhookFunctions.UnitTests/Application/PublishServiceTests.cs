@@ -32,12 +32,72 @@ public sealed class PublishServiceTests : IDisposable
     {
         var first = await harness.Publish.PublishAsync(new PublishCommand(null, "order.created", "1"u8.ToArray(), IdempotencyKey: "key-1"), CancellationToken.None);
         harness.Clock.Advance(TimeSpan.FromHours(23));
-        var second = await harness.Publish.PublishAsync(new PublishCommand(null, "order.created", "2"u8.ToArray(), IdempotencyKey: "key-1"), CancellationToken.None);
+        var second = await harness.Publish.PublishAsync(new PublishCommand(null, "order.created", "1"u8.ToArray(), IdempotencyKey: "key-1"), CancellationToken.None);
 
         Assert.Equal(first.Value!.Id, second.Value!.Id);
         Assert.True(second.Value.AlreadyAccepted);
         Assert.Single(harness.Transport.Notices);
         Assert.Single(harness.Events.Items);
+    }
+
+    [Theory]
+    [InlineData("order.created", "2", null)]
+    [InlineData("order.updated", "1", null)]
+    [InlineData("order.created", "1", "another subject")]
+    public async Task The_same_idempotency_key_with_a_different_request_is_refused_as_unprocessable_and_changes_nothing(string type, string data, string? subject)
+    {
+        var first = await harness.Publish.PublishAsync(new PublishCommand(null, "order.created", "1"u8.ToArray(), IdempotencyKey: "key-1"), CancellationToken.None);
+
+        var second = await harness.Publish.PublishAsync(new PublishCommand(null, type, System.Text.Encoding.UTF8.GetBytes(data), subject, IdempotencyKey: "key-1"), CancellationToken.None);
+
+        Assert.Equal(ErrorKind.Unprocessable, second.Error!.Kind);
+        Assert.Contains(first.Value!.Id, second.Error.Detail, StringComparison.Ordinal);
+        Assert.Single(harness.Transport.Notices);
+        Assert.Equal("1"u8.ToArray(), harness.Events.Items[first.Value.Id].Data.ToArray());
+    }
+
+    [Fact]
+    public async Task The_same_client_id_with_a_different_body_is_refused_as_unprocessable()
+    {
+        await harness.Publish.PublishAsync(new PublishCommand("evt-client-1", "order.created", "1"u8.ToArray()), CancellationToken.None);
+
+        var second = await harness.Publish.PublishAsync(new PublishCommand("evt-client-1", "order.created", "{\"changed\":true}"u8.ToArray()), CancellationToken.None);
+
+        Assert.Equal(ErrorKind.Unprocessable, second.Error!.Kind);
+        Assert.Single(harness.Transport.Notices);
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_while_the_first_request_is_in_flight_is_a_conflict()
+    {
+        var queue = new GatedEventQueue();
+        var publish = new PublishService(new Testing.Engine.InMemoryEventStore(), new Testing.Engine.InMemoryIdempotencyStore(), queue, harness.Options, harness.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<PublishService>.Instance);
+        var command = new PublishCommand(null, "order.created", "1"u8.ToArray(), IdempotencyKey: "key-1");
+
+        var first = publish.PublishAsync(command, CancellationToken.None);
+        await queue.Entered.Task;
+        var concurrent = await publish.PublishAsync(command, CancellationToken.None);
+        queue.Release.SetResult();
+        var answered = await first;
+        var afterwards = await publish.PublishAsync(command, CancellationToken.None);
+
+        Assert.Equal(ErrorKind.Conflict, concurrent.Error!.Kind);
+        Assert.False(answered.Value!.AlreadyAccepted);
+        Assert.Equal(answered.Value.Id, afterwards.Value!.Id);
+        Assert.True(afterwards.Value.AlreadyAccepted);
+    }
+
+    private sealed class GatedEventQueue : WebhookFunctions.Engine.Queueing.IEventQueue
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task SendAsync(WebhookFunctions.Engine.Queueing.EventNotice notice, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            await Release.Task;
+        }
     }
 
     [Fact]

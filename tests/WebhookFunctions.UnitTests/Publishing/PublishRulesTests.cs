@@ -24,6 +24,25 @@ public class PublishRulesTests
         Assert.Equal(["type"], PublishRules.Validate(ValidCommand with { Type = type }).Keys);
     }
 
+    [Theory]
+    [InlineData("webhook.test")]
+    [InlineData("webhook.endpoint.disabled")]
+    [InlineData("Webhook.Delivery.DeadLettered")]
+    public void Types_under_the_reserved_webhook_prefix_are_refused(string type)
+    {
+        var errors = PublishRules.Validate(ValidCommand with { Type = type });
+
+        Assert.Contains("reserved", Assert.Single(errors["type"]), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("webhooks.created")]
+    [InlineData("order.webhook.sent")]
+    public void Types_that_only_resemble_the_reserved_prefix_are_allowed(string type)
+    {
+        Assert.Empty(PublishRules.Validate(ValidCommand with { Type = type }));
+    }
+
     [Fact]
     public void A_type_longer_than_128_characters_is_refused()
     {

@@ -6,6 +6,7 @@ using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Delivery.EndpointHealth;
 using WebhookFunctions.Engine.Delivery.Egress;
 using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.Faults;
 using WebhookFunctions.Engine.FanOut;
 using WebhookFunctions.Engine.Health;
 using WebhookFunctions.Engine.Publishing;
@@ -40,6 +41,9 @@ public static class ServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        // Adapters add their SDK's transient faults as ITransientFaultRule; the classifier asks every one.
+        services.TryAddSingleton<TransientFaultClassifier>();
+        services.TryAddSingleton(FaultBackoff.Default);
         services.AddSingleton<EndpointHealthTracker>();
         services.AddWebhookHttpClient();
         // The storage adapter registers its subscription store under InnerKey; everything else uses it through the cache.

@@ -19,6 +19,7 @@ public sealed class DeadLetterEndpoints(DeadLetterService deadLetterService)
         var eventType = query.Text("eventType");
         var since = query.Time("since");
         var until = query.Time("until");
+        var stage = DeadLetterStageName.Parse(query.Errors, query.Text(DeadLetterStageName.Field));
         var limit = query.Limit();
         var continuationToken = query.ContinuationToken();
         if (query.Errors.Any)
@@ -26,7 +27,7 @@ public sealed class DeadLetterEndpoints(DeadLetterService deadLetterService)
             return ApiProblems.From(query.Errors.ToError());
         }
 
-        var filter = new DeadLetterFilter(subscriptionId, EventType: eventType, Since: since, Until: until);
+        var filter = new DeadLetterFilter(subscriptionId, EventType: eventType, Since: since, Until: until, Stage: stage);
         var page = await deadLetterService.ListAsync(filter, limit, continuationToken, cancellationToken);
         return page.Map(found => ApiResults.Ok(
             found.ToResponse(ResponseMapping.ToResponse),

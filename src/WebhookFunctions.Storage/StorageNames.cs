@@ -17,7 +17,7 @@ internal sealed class StorageNames(string prefix)
 
     public string DeadLettersTable { get; } = prefix + "deadletters";
 
-    /// <summary>Queue messages that could not be decoded or kept failing; a table, so they do not slow the queues.</summary>
+    /// <summary>Queue messages that could not be decoded; a table, so they do not slow the queues.</summary>
     public string PoisonMessagesTable { get; } = prefix + "poisonmessages";
 
     public string EventPayloadsContainer { get; } = prefix + "event-payloads";

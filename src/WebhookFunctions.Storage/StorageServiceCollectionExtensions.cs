@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.Faults;
 using WebhookFunctions.Engine.Health;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.Engine.Subscriptions;
@@ -41,6 +42,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IIdempotencyStore, IdempotencyTableStore>();
         services.AddSingleton<IDeliveryLog, DeliveryLogTableStore>();
         services.AddSingleton<IHealthProbe, TableHealthProbe>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransientFaultRule, StorageTransientFaultRule>());
 
         services.TryAddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
@@ -67,8 +69,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<DeadLetterTableStore>();
         services.AddSingleton<IDeadLetterStore>(sp => sp.GetRequiredService<DeadLetterTableStore>());
         services.AddSingleton<PoisonMessageTableStore>();
-        services.AddSingleton(sp => CreateConsumer(sp, sp.GetRequiredService<StorageNames>().EventsQueue, MessageCodec.DecodeEventNotice, _ => null));
-        services.AddSingleton(sp => CreateConsumer(sp, sp.GetRequiredService<StorageNames>().DeliveriesQueue, MessageCodec.DecodeDeliveryJob, job => job.DueAt));
+        services.AddSingleton(sp => CreateConsumer(sp, sp.GetRequiredService<StorageNames>().EventsQueue, QueueMessageFormats.EventNotices));
+        services.AddSingleton(sp => CreateConsumer(sp, sp.GetRequiredService<StorageNames>().DeliveriesQueue, QueueMessageFormats.DeliveryJobs));
 
         services.AddHostedService<FanOutWorker>();
         services.AddHostedService<DeliveryWorker>();
@@ -85,16 +87,14 @@ public static class StorageServiceCollectionExtensions
 
     private static StorageOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<StorageOptions>>().Value;
 
-    private static QueueConsumer<T> CreateConsumer<T>(IServiceProvider services, string queueName, DecodeBody<T> decode, Func<T, DateTimeOffset?> dueAt)
+    private static QueueConsumer<T> CreateConsumer<T>(IServiceProvider services, string queueName, QueueMessageFormat<T> format)
         where T : class =>
         new(
             services.GetRequiredService<QueueServiceClient>().GetQueueClient(queueName),
-            body => decode(body.ToMemory().Span),
-            dueAt,
+            format,
+            services.GetRequiredService<DeadLetterTableStore>(),
             services.GetRequiredService<PoisonMessageTableStore>(),
             services.GetRequiredService<IOptions<WorkerOptions>>().Value.MaxDequeueCount,
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILoggerFactory>().CreateLogger($"WebhookFunctions.Storage.Queues.{queueName}"));
-
-    private delegate T DecodeBody<out T>(ReadOnlySpan<byte> body);
 }

@@ -5,8 +5,11 @@ using WebhookFunctions.Engine.Queueing;
 
 namespace WebhookFunctions.Engine.DeadLetters;
 
-/// <summary>Lists dead letters and replays them from attempt 1.</summary>
-public sealed class DeadLetterService(IDeadLetterStore store, IDeliveryQueue deliveryQueue, ILogger<DeadLetterService> logger)
+/// <summary>
+/// Lists dead letters and replays them: a delivery dead letter as a job for its subscription from attempt 1, a
+/// fan-out dead letter as a new event notice, so the event is fanned out again.
+/// </summary>
+public sealed class DeadLetterService(IDeadLetterStore store, IDeliveryQueue deliveryQueue, IEventQueue eventQueue, ILogger<DeadLetterService> logger)
 {
     public async Task<Result<Page<DeadLetter>>> ListAsync(DeadLetterFilter filter, int? limit, string? continuationToken, CancellationToken cancellationToken)
     {
@@ -31,8 +34,17 @@ public sealed class DeadLetterService(IDeadLetterStore store, IDeliveryQueue del
         return Result<ReplayCount>.Success(count);
     }
 
-    private Task RequeueAsync(DeadLetter deadLetter, CancellationToken cancellationToken) =>
-        deliveryQueue.SendAsync([new DeliveryJob(deadLetter.EventId, deadLetter.EventType, [deadLetter.SubscriptionId], Attempt: 1, deadLetter.TraceParent)], cancellationToken);
+    // A fan-out dead letter reaches the subscriptions that match at replay, not those of the first try: the event was
+    // never fanned out, so there is no earlier set of targets to keep. Resent, not sent: the first notice of the same
+    // event may still be inside the events topic's duplicate-detection window.
+    private Task RequeueAsync(DeadLetter deadLetter, CancellationToken cancellationToken) => deadLetter switch
+    {
+        { Stage: DeadLetterStage.FanOut } => eventQueue.ResendAsync(new EventNotice(deadLetter.EventId, deadLetter.EventType, deadLetter.TraceParent), cancellationToken),
+        { SubscriptionId: { } subscriptionId } => deliveryQueue.SendAsync(
+            [new DeliveryJob(deadLetter.EventId, deadLetter.EventType, [subscriptionId], Attempt: 1, deadLetter.TraceParent)],
+            cancellationToken),
+        _ => throw new InvalidOperationException($"Delivery dead letter of event {deadLetter.EventId} names no subscription."),
+    };
 
     private static OperationError? InvalidRange(DeadLetterFilter filter) =>
         filter is { Since: { } since, Until: { } until } && since >= until

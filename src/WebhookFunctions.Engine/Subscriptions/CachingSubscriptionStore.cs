@@ -12,12 +12,13 @@ namespace WebhookFunctions.Engine.Subscriptions;
 /// (<see cref="GetAsync"/>) always go to the store, so they carry the current ETag.
 /// </summary>
 public sealed class CachingSubscriptionStore(ISubscriptionStore inner, IOptions<DeliveryOptions> options, TimeProvider timeProvider)
-    : ISubscriptionStore, IDisposable
+    : ISubscriptionStore
 {
     /// <summary>The service key under which a storage adapter registers its <see cref="ISubscriptionStore"/>.</summary>
     public const string InnerKey = "persistent";
 
-    private readonly SemaphoreSlim refreshLock = new(1, 1);
+    private readonly Lock refreshGate = new();
+    private Task<Snapshot>? refreshing;
     private Snapshot? current;
 
     /// <summary>The enabled subscriptions whose event types match <paramref name="eventType"/>, from the snapshot.</summary>
@@ -82,35 +83,39 @@ public sealed class CachingSubscriptionStore(ISubscriptionStore inner, IOptions<
         }
     }
 
-    public void Dispose() => refreshLock.Dispose();
 
-    private async Task<Snapshot> GetSnapshotAsync(CancellationToken cancellationToken)
+    private Task<Snapshot> GetSnapshotAsync(CancellationToken cancellationToken)
     {
         var snapshot = current;
         if (snapshot is not null && timeProvider.GetUtcNow() < snapshot.ExpiresAt)
         {
-            return snapshot;
+            return Task.FromResult(snapshot);
         }
 
-        await refreshLock.WaitAsync(cancellationToken);
-        try
+        // One load at a time, shared by every reader that needs it, success or failure. Were each waiting reader to
+        // load in turn, a storage outage would hold them in a queue of timeouts, one SDK retry cycle each, instead of
+        // failing them together so that each message gets its fault backoff.
+        Task<Snapshot> load;
+        lock (refreshGate)
         {
-            snapshot = current;
-            var now = timeProvider.GetUtcNow();
-            if (snapshot is not null && now < snapshot.ExpiresAt)
+            if (refreshing is not { IsCompleted: false })
             {
-                return snapshot;
+                refreshing = LoadAsync();
             }
 
-            var all = await inner.ListAllAsync(cancellationToken);
-            snapshot = new Snapshot(all, all.ToDictionary(s => s.Id, StringComparer.Ordinal), now + options.Value.SubscriptionCacheDuration);
-            current = snapshot;
-            return snapshot;
+            load = refreshing;
         }
-        finally
-        {
-            refreshLock.Release();
-        }
+
+        return load.WaitAsync(cancellationToken);
+    }
+
+    // Not cancelled by the reader that started it: the others share it.
+    private async Task<Snapshot> LoadAsync()
+    {
+        var all = await inner.ListAllAsync(CancellationToken.None);
+        var snapshot = new Snapshot(all, all.ToDictionary(s => s.Id, StringComparer.Ordinal), timeProvider.GetUtcNow() + options.Value.SubscriptionCacheDuration);
+        current = snapshot;
+        return snapshot;
     }
 
     private sealed record Snapshot(IReadOnlyList<Subscription> All, IReadOnlyDictionary<string, Subscription> ById, DateTimeOffset ExpiresAt);

@@ -8,6 +8,8 @@ public static class WebhookTelemetry
 {
     public const string SourceName = "WebhookFunctions";
 
+    public const string MessageDeliveryCountName = "webhooks.messages.delivery_count";
+
     public static readonly ActivitySource ActivitySource = new(SourceName);
 
     private static readonly Meter Meter = new(SourceName);
@@ -17,6 +19,13 @@ public static class WebhookTelemetry
     public static readonly Counter<long> JobsFannedOut = Meter.CreateCounter<long>("webhooks.fanout.deliveries", description: "Event-to-subscription deliveries created by fan-out.");
 
     public static readonly Counter<long> Attempts = Meter.CreateCounter<long>("webhooks.delivery.attempts", description: "Delivery attempts by outcome.");
+
+    /// <summary>
+    /// Recorded at every receive, tagged with the queue: how many times the transport has handed this message out
+    /// (the Storage dequeue count, the Service Bus delivery count). Above 1 is a redelivery: a crash, a failure, or a
+    /// fault retry; the maximum shows how close messages come to the transport's redelivery limit.
+    /// </summary>
+    public static readonly Histogram<long> MessageDeliveryCount = Meter.CreateHistogram<long>(MessageDeliveryCountName, description: "Times a received message had been handed out by its queue, this time included.");
 
     public static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram<double>("webhooks.delivery.duration", unit: "ms", description: "Duration of one POST to a receiver.");
 

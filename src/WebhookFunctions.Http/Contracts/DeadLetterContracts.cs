@@ -13,14 +13,21 @@ internal sealed class ReplayRequest
 
     public string? Until { get; init; }
 
+    /// <summary>"delivery" or "fanOut"; absent: both.</summary>
+    public string? Stage { get; init; }
+
     public bool DryRun { get; init; }
 }
 
 internal sealed record ReplayResponse(int Matched, int Replayed);
 
+/// <summary>
+/// One dead letter. <see cref="Stage"/> ("delivery" | "fanOut") came after the contract's first fields; a fan-out dead
+/// letter was never fanned out, so its <see cref="SubscriptionId"/> is null.
+/// </summary>
 internal sealed record DeadLetterResponse(
     string EventId,
-    string SubscriptionId,
+    string? SubscriptionId,
     string EventType,
     string Reason,
     string Description,
@@ -28,4 +35,5 @@ internal sealed record DeadLetterResponse(
     DateTime FirstAttemptAt,
     DateTime LastAttemptAt,
     int? LastStatusCode,
-    string? LastError);
+    string? LastError,
+    string Stage);

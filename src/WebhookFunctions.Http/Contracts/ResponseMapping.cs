@@ -75,7 +75,8 @@ internal static class ResponseMapping
             deadLetter.FirstAttemptAt.UtcDateTime,
             deadLetter.LastAttemptAt.UtcDateTime,
             deadLetter.LastStatusCode,
-            deadLetter.LastError);
+            deadLetter.LastError,
+            Name(deadLetter.Stage));
 
     public static ReplayResponse ToResponse(this ReplayCount count) => new(count.Matched, count.Replayed);
 

@@ -18,12 +18,13 @@ internal static class ReplayInput
         var errors = new FieldErrors();
         var since = Rfc3339.Parse(errors, "since", request.Since);
         var until = Rfc3339.Parse(errors, "until", request.Until);
+        var stage = DeadLetterStageName.Parse(errors, request.Stage);
         if (errors.Any)
         {
             return errors.ToError();
         }
 
-        var filter = new DeadLetterFilter(request.SubscriptionId, request.EventId, request.EventType, since, until);
+        var filter = new DeadLetterFilter(request.SubscriptionId, request.EventId, request.EventType, since, until, stage);
         return Result<(DeadLetterFilter, bool)>.Success((filter, request.DryRun));
     }
 }

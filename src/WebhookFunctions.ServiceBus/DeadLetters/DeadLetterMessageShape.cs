@@ -26,12 +26,16 @@ internal sealed record DeadLetterMessageShape(string Reason, string Description,
         var properties = new Dictionary<string, object>
         {
             [ServiceBusPropertyNames.EventId] = deadLetter.EventId,
-            [ServiceBusPropertyNames.SubscriptionId] = deadLetter.SubscriptionId,
             [ServiceBusPropertyNames.EventType] = deadLetter.EventType,
             [ServiceBusPropertyNames.Attempts] = deadLetter.Attempts,
             [ServiceBusPropertyNames.FirstAttemptAt] = FormatTime(deadLetter.FirstAttemptAt),
             [ServiceBusPropertyNames.LastAttemptAt] = FormatTime(deadLetter.LastAttemptAt),
         };
+        if (deadLetter.SubscriptionId is { } subscriptionId)
+        {
+            properties[ServiceBusPropertyNames.SubscriptionId] = subscriptionId;
+        }
+
         if (deadLetter.LastStatusCode is { } statusCode)
         {
             properties[ServiceBusPropertyNames.LastStatusCode] = statusCode;

@@ -12,6 +12,7 @@ internal sealed class HeldMessage<T> : IAsyncDisposable
     where T : class
 {
     private readonly QueueClient queue;
+    private readonly BinaryData body;
     private readonly TimeSpan visibilityTimeout;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
@@ -20,22 +21,28 @@ internal sealed class HeldMessage<T> : IAsyncDisposable
     private readonly Task renewalLoop;
     private string popReceipt;
 
-    public HeldMessage(QueueClient queue, string messageId, string popReceipt, long dequeueCount, T value, TimeSpan visibilityTimeout, TimeProvider timeProvider, ILogger logger)
+    public HeldMessage(QueueClient queue, string messageId, string popReceipt, long dequeueCount, int faultRetries, BinaryData body, T value, TimeSpan visibilityTimeout, TimeProvider timeProvider, ILogger logger)
     {
         this.queue = queue;
         this.popReceipt = popReceipt;
+        this.body = body;
         this.visibilityTimeout = visibilityTimeout;
         this.timeProvider = timeProvider;
         this.logger = logger;
         MessageId = messageId;
         DequeueCount = dequeueCount;
+        FaultRetries = faultRetries;
         Value = value;
         renewalLoop = RenewWhileHeldAsync(renewal.Token);
     }
 
     public string MessageId { get; }
 
+    /// <summary>How many times the queue has handed this message out, this time included.</summary>
     public long DequeueCount { get; }
+
+    /// <summary>How many of the earlier receives ended in a fault retry (<see cref="ReleaseAfterFaultAsync"/>).</summary>
+    public int FaultRetries { get; }
 
     public T Value { get; }
 
@@ -49,6 +56,13 @@ internal sealed class HeldMessage<T> : IAsyncDisposable
     /// <summary>Lets the message reappear after <paramref name="delay"/> (zero: at once) for another receiver.</summary>
     public Task ReleaseAsync(TimeSpan delay, CancellationToken cancellationToken) =>
         SettleAsync(receipt => queue.UpdateMessageAsync(MessageId, receipt, visibilityTimeout: delay, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// Lets the message reappear after <paramref name="delay"/> with one more fault retry counted in its body, so
+    /// this receive does not count towards the poison limit (<see cref="FaultRetryCount"/>).
+    /// </summary>
+    public Task ReleaseAfterFaultAsync(TimeSpan delay, CancellationToken cancellationToken) =>
+        SettleAsync(receipt => queue.UpdateMessageAsync(MessageId, receipt, FaultRetryCount.With(body, FaultRetries + 1), delay, cancellationToken));
 
     public async ValueTask DisposeAsync()
     {

@@ -4,9 +4,10 @@ using Azure.Data.Tables;
 namespace WebhookFunctions.Storage.Queues;
 
 /// <summary>
-/// Where queue messages go that cannot be processed (undecodable, or received too many times): a table, not a poison
-/// queue, because every message parked in a queue slows Azurite down for all queues, and an operator reads this table
-/// (PK = queue name, newest first) to decide what to do with them.
+/// Where queue messages go whose body is not a job or notice at all (nothing the API accepted looks like that: a
+/// foreign writer or a bug), so no dead letter can be made of them: a table, not a poison queue, because every message
+/// parked in a queue slows Azurite down for all queues, and an operator reads this table (PK = queue name, newest
+/// first). Messages that decode but keep failing become dead letters of their stage instead (QueueConsumer).
 /// </summary>
 internal sealed class PoisonMessageTableStore(TableServiceClient tables, StorageNames names, TimeProvider timeProvider)
 {

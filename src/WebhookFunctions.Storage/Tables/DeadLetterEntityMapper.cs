@@ -3,10 +3,16 @@ using WebhookFunctions.Engine.DeadLetters;
 
 namespace WebhookFunctions.Storage.Tables;
 
-/// <summary>Dead letter ⇄ table entity: PK = subscription id, RK = event id (one entry per pair).</summary>
+/// <summary>
+/// Dead letter ⇄ table entity: PK = subscription id, RK = event id (one entry per pair). A fan-out dead letter has no
+/// subscription; it lives in the partition <see cref="FanOutPartition"/>, which no subscription id can equal (they
+/// are all <c>sub_</c> and hex), so the stage needs no column of its own and older entities read as deliveries.
+/// </summary>
 internal static class DeadLetterEntityMapper
 {
-    public static TableEntity ToEntity(DeadLetter deadLetter) => new(deadLetter.SubscriptionId, deadLetter.EventId)
+    public const string FanOutPartition = "fanout";
+
+    public static TableEntity ToEntity(DeadLetter deadLetter) => new(PartitionOf(deadLetter), deadLetter.EventId)
     {
         ["EventType"] = deadLetter.EventType,
         ["Reason"] = deadLetter.Reason.ToString(),
@@ -19,26 +25,44 @@ internal static class DeadLetterEntityMapper
         ["TraceParent"] = deadLetter.TraceParent,
     };
 
-    public static DeadLetter ToDeadLetter(TableEntity entity) => new(
-        entity.RowKey,
-        entity.PartitionKey,
-        entity.GetString("EventType"),
-        Enum.Parse<DeadLetterReason>(entity.GetString("Reason")),
-        entity.GetString("Description") ?? "",
-        entity.GetInt32("Attempts") ?? 0,
-        entity.GetDateTimeOffset("FirstAttemptAt") ?? throw new InvalidDataException("A stored dead letter has no FirstAttemptAt."),
-        entity.GetDateTimeOffset("LastAttemptAt") ?? throw new InvalidDataException("A stored dead letter has no LastAttemptAt."),
-        entity.GetInt32("LastStatusCode"),
-        entity.GetString("LastError"),
-        entity.GetString("TraceParent"));
+    public static DeadLetter ToDeadLetter(TableEntity entity)
+    {
+        var stage = entity.PartitionKey == FanOutPartition ? DeadLetterStage.FanOut : DeadLetterStage.Delivery;
+        return new(
+            entity.RowKey,
+            stage == DeadLetterStage.FanOut ? null : entity.PartitionKey,
+            entity.GetString("EventType"),
+            Enum.Parse<DeadLetterReason>(entity.GetString("Reason")),
+            entity.GetString("Description") ?? "",
+            entity.GetInt32("Attempts") ?? 0,
+            entity.GetDateTimeOffset("FirstAttemptAt") ?? throw new InvalidDataException("A stored dead letter has no FirstAttemptAt."),
+            entity.GetDateTimeOffset("LastAttemptAt") ?? throw new InvalidDataException("A stored dead letter has no LastAttemptAt."),
+            entity.GetInt32("LastStatusCode"),
+            entity.GetString("LastError"),
+            entity.GetString("TraceParent"),
+            stage);
+    }
 
     /// <summary>The filter as OData, every value passed through CreateQueryFilter (quoted and escaped).</summary>
     public static string ToQueryFilter(DeadLetterFilter filter)
     {
         var clauses = new List<string>();
+        var deliveries = TableClient.CreateQueryFilter($"PartitionKey ne {FanOutPartition}");
         if (filter.SubscriptionId is { } subscriptionId)
         {
+            // A fan-out dead letter names no subscription, so no subscription id selects one, even one spelled "fanout".
             clauses.Add(TableClient.CreateQueryFilter($"PartitionKey eq {subscriptionId}"));
+            clauses.Add(deliveries);
+        }
+
+        switch (filter.Stage)
+        {
+            case DeadLetterStage.FanOut:
+                clauses.Add(TableClient.CreateQueryFilter($"PartitionKey eq {FanOutPartition}"));
+                break;
+            case DeadLetterStage.Delivery when filter.SubscriptionId is null:
+                clauses.Add(deliveries);
+                break;
         }
 
         if (filter.EventId is { } eventId)
@@ -63,4 +87,10 @@ internal static class DeadLetterEntityMapper
 
         return string.Join(" and ", clauses);
     }
+
+    private static string PartitionOf(DeadLetter deadLetter) => deadLetter.Stage switch
+    {
+        DeadLetterStage.FanOut => FanOutPartition,
+        _ => deadLetter.SubscriptionId ?? throw new ArgumentException($"Delivery dead letter of event {deadLetter.EventId} names no subscription.", nameof(deadLetter)),
+    };
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using WebhookFunctions.Engine.Faults;
 using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Storage.Queues;
 using WebhookFunctions.Storage.Tables;
@@ -12,13 +13,15 @@ internal sealed class DeliveryWorker(
     DeliveryProcessor processor,
     DeadLetterTableStore deadLetters,
     IOptions<WorkerOptions> options,
+    TransientFaultClassifier faults,
+    FaultBackoff faultBackoff,
     TimeProvider timeProvider,
     ILogger<DeliveryWorker> logger) : QueueWorker
 {
     protected override Task RunAsync(CancellationToken stopping, CancellationToken processing)
     {
         var settings = options.Value;
-        var loop = new QueueWorkerLoop<DeliveryJob>(consumer, settings.DeliveryConcurrency, settings.ReceiveBatchSize, settings, timeProvider, logger);
+        var loop = new QueueWorkerLoop<DeliveryJob>(consumer, settings.DeliveryConcurrency, settings.ReceiveBatchSize, settings, faults, faultBackoff, timeProvider, logger);
         return loop.RunAsync(HandleAsync, stopping, processing);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using WebhookFunctions.Engine.Faults;
 using WebhookFunctions.Engine.FanOut;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.Storage.Queues;
@@ -11,13 +12,15 @@ internal sealed class FanOutWorker(
     QueueConsumer<EventNotice> consumer,
     FanOutService fanOut,
     IOptions<WorkerOptions> options,
+    TransientFaultClassifier faults,
+    FaultBackoff faultBackoff,
     TimeProvider timeProvider,
     ILogger<FanOutWorker> logger) : QueueWorker
 {
     protected override Task RunAsync(CancellationToken stopping, CancellationToken processing)
     {
         var settings = options.Value;
-        var loop = new QueueWorkerLoop<EventNotice>(consumer, settings.FanOutConcurrency, settings.ReceiveBatchSize, settings, timeProvider, logger);
+        var loop = new QueueWorkerLoop<EventNotice>(consumer, settings.FanOutConcurrency, settings.ReceiveBatchSize, settings, faults, faultBackoff, timeProvider, logger);
         return loop.RunAsync(HandleAsync, stopping, processing);
     }
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using WebhookFunctions.Engine.Faults;
 using WebhookFunctions.Storage.Queues;
 
 namespace WebhookFunctions.Storage.Workers;
@@ -14,13 +15,18 @@ internal sealed class QueueWorkerLoop<T>(
     int concurrency,
     int receiveBatchSize,
     WorkerOptions options,
+    TransientFaultClassifier faults,
+    FaultBackoff faultBackoff,
     TimeProvider timeProvider,
     ILogger logger)
     where T : class
 {
     /// <summary>
-    /// Runs until <paramref name="stopping"/> is cancelled. The handler settles the message (delete or release); one
-    /// that throws or returns without settling leaves the message to reappear after <see cref="WorkerOptions.RetryDelayAfterError"/>.
+    /// Runs until <paramref name="stopping"/> is cancelled. The handler settles the message (delete or release). One
+    /// that throws a transient fault of a dependency gets a fault retry: the message reappears after
+    /// <see cref="FaultBackoff"/>, and the receive does not count towards <see cref="WorkerOptions.MaxDequeueCount"/>.
+    /// One that throws anything else, or returns without settling, leaves the message to reappear after
+    /// <see cref="WorkerOptions.RetryDelayAfterError"/>, counted.
     /// </summary>
     public async Task RunAsync(Func<HeldMessage<T>, CancellationToken, Task> handle, CancellationToken stopping, CancellationToken processing)
     {
@@ -143,10 +149,31 @@ internal sealed class QueueWorkerLoop<T>(
                 await message.ReleaseAsync(options.RetryDelayAfterError, processing);
             }
         }
+        catch (Exception ex) when (processing.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Processing message {MessageId} of queue {Queue} was cut off by shutdown; it is visible again at once.", message.MessageId, consumer.QueueName);
+            await TryReleaseAsync(message, TimeSpan.Zero);
+        }
+        catch (Exception ex) when (faults.IsTransient(ex, processing) && !faultBackoff.IsSpent(message.FaultRetries))
+        {
+            // Storage (or whatever failed) says nothing about the message. Redelivering it at once would burn its
+            // receives against MaxDequeueCount within seconds and dead-letter good work; waiting the fault backoff,
+            // with the receive recorded as a fault retry, lets an outage pass without costing the message anything.
+            var delay = faultBackoff.Delay(message.FaultRetries, Random.Shared);
+            logger.LogWarning(
+                ex,
+                "Message {MessageId} of queue {Queue} met a transient fault; fault retry {FaultRetry} of {MaxFaultRetries} in {Delay}.",
+                message.MessageId,
+                consumer.QueueName,
+                message.FaultRetries + 1,
+                faultBackoff.MaxFaultRetries,
+                delay);
+            await TryReleaseAsync(message, delay, afterFault: true);
+        }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Processing message {MessageId} of queue {Queue} (received {DequeueCount} times) failed; it reappears later.", message.MessageId, consumer.QueueName, message.DequeueCount);
-            await TryReleaseAsync(message, processing.IsCancellationRequested ? TimeSpan.Zero : options.RetryDelayAfterError);
+            logger.LogError(ex, "Processing message {MessageId} of queue {Queue} (received {DequeueCount} times, {FaultRetries} fault retries) failed; it reappears later.", message.MessageId, consumer.QueueName, message.DequeueCount, message.FaultRetries);
+            await TryReleaseAsync(message, options.RetryDelayAfterError);
         }
     }
 
@@ -173,7 +200,7 @@ internal sealed class QueueWorkerLoop<T>(
         }
     }
 
-    private async Task TryReleaseAsync(HeldMessage<T> message, TimeSpan delay)
+    private async Task TryReleaseAsync(HeldMessage<T> message, TimeSpan delay, bool afterFault = false)
     {
         if (message.IsSettled)
         {
@@ -182,12 +209,13 @@ internal sealed class QueueWorkerLoop<T>(
 
         try
         {
-            await message.ReleaseAsync(delay, CancellationToken.None);
+            await (afterFault ? message.ReleaseAfterFaultAsync(delay, CancellationToken.None) : message.ReleaseAsync(delay, CancellationToken.None));
         }
         catch (Exception ex)
         {
-            // Its visibility timeout still runs out, so it reappears anyway, just later.
-            logger.LogWarning(ex, "Could not release message {MessageId} of queue {Queue}.", message.MessageId, consumer.QueueName);
+            // Its visibility timeout still runs out, so it reappears anyway, just later. When the queue itself is down
+            // this is the usual end of a fault: one receive counted, then nothing until the queue answers again.
+            logger.LogWarning(ex, "Could not release message {MessageId} of queue {Queue}; it reappears when its visibility ends.", message.MessageId, consumer.QueueName);
         }
     }
 

@@ -30,11 +30,17 @@ public sealed class WorkerOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:03", "01:00:00")]
     public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>When processing a message failed, how long before it reappears for another try.</summary>
+    /// <summary>
+    /// When processing a message failed for a reason other than a transient fault of a dependency (those wait the
+    /// engine's FaultBackoff instead), how long before it reappears for another try.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan RetryDelayAfterError { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A message received more often than this is moved to the poison table.</summary>
+    /// <summary>
+    /// A message received more often than this, its fault retries not counted, becomes the dead letters of its stage
+    /// (fan-out or delivery), listed and replayed by the API.
+    /// </summary>
     [Range(1, 1000)]
     public int MaxDequeueCount { get; set; } = 20;
 

@@ -28,9 +28,22 @@ public sealed class DeadLetterApiTests(ApiServerFixture server)
     [InlineData("limit=0", "limit")]
     [InlineData("limit=500", "limit")]
     [InlineData("continuationToken=forged", "continuationToken")]
+    [InlineData("stage=fanout", "stage")]
+    [InlineData("stage=both", "stage")]
+    [InlineData("stage=delivery&stage=fanOut", "stage")]
     public async Task A_bad_query_is_400_naming_the_parameter(string query, string field)
     {
         await AssertProblemAsync(await Client.GetAsync($"/api/dead-letters?{query}"), HttpStatusCode.BadRequest, field);
+    }
+
+    [Theory]
+    [InlineData("delivery")]
+    [InlineData("fanOut")]
+    public async Task Both_stage_names_are_accepted_as_a_filter(string stage)
+    {
+        var page = await AssertJsonAsync(await Client.GetAsync($"/api/dead-letters?stage={stage}&limit=10"), HttpStatusCode.OK);
+
+        Assert.Equal(JsonValueKind.Array, page.GetProperty("items").ValueKind);
     }
 
     [Fact]
@@ -49,6 +62,7 @@ public sealed class DeadLetterApiTests(ApiServerFixture server)
     [InlineData("""{"since":"2025-01-01T00:00:00Z","until":"2025-01-01T00:00:00Z"}""", "until")]
     [InlineData("""{"since":"last week"}""", "since")]
     [InlineData("""{"dryRun":"yes"}""", "dryRun")]
+    [InlineData("""{"stage":"poison"}""", "stage")]
     [InlineData("""{"dryRun":true""", "body")]
     public async Task An_invalid_replay_is_400_and_replays_nothing(string body, string field)
     {

@@ -42,21 +42,24 @@ public static class WebhookApi
         return receipt.RootElement.GetProperty("id").GetString();
     }
 
-    /// <summary>Every dead letter, as (event id, subscription id) pairs, following continuation tokens.</summary>
-    public static async Task<IReadOnlyList<(string EventId, string SubscriptionId)>> ListDeadLettersAsync(HttpClient client)
+    /// <summary>
+    /// Every dead letter, following continuation tokens: the event, the subscription (null for a fan-out dead letter,
+    /// which names none) and the stage ("delivery" or "fanOut").
+    /// </summary>
+    public static async Task<IReadOnlyList<(string EventId, string? SubscriptionId, string Stage)>> ListDeadLettersAsync(HttpClient client)
     {
-        var pairs = new List<(string, string)>();
+        var items = new List<(string, string?, string)>();
         string? token = null;
         do
         {
             var url = "/api/dead-letters?limit=100" + (token is null ? string.Empty : "&continuationToken=" + Uri.EscapeDataString(token));
             using var page = JsonDocument.Parse(await client.GetStringAsync(url));
-            pairs.AddRange(page.RootElement.GetProperty("items").EnumerateArray()
-                .Select(item => (item.GetProperty("eventId").GetString()!, item.GetProperty("subscriptionId").GetString()!)));
+            items.AddRange(page.RootElement.GetProperty("items").EnumerateArray()
+                .Select(item => (item.GetProperty("eventId").GetString()!, item.GetProperty("subscriptionId").GetString(), item.GetProperty("stage").GetString()!)));
             token = page.RootElement.TryGetProperty("continuationToken", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
         }
         while (token is not null);
 
-        return pairs;
+        return items;
     }
 }

@@ -4,6 +4,7 @@ using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.IntegrationTests.Infrastructure;
 using WebhookFunctions.Storage.Queues;
+using WebhookFunctions.Storage.Tables;
 
 namespace WebhookFunctions.IntegrationTests.Queues;
 
@@ -12,19 +13,19 @@ internal static class QueueTestKit
 {
     public static QueueConsumer<DeliveryJob> DeliveryConsumer(TestStorage storage, TimeProvider timeProvider, int maxDequeueCount = 20) => new(
         storage.Queues.GetQueueClient(storage.Names.DeliveriesQueue),
-        body => MessageCodec.DecodeDeliveryJob(body.ToMemory().Span),
-        job => job.DueAt,
+        QueueMessageFormats.DeliveryJobs,
+        new DeadLetterTableStore(storage.Tables, storage.Names),
         new PoisonMessageTableStore(storage.Tables, storage.Names, timeProvider),
         maxDequeueCount,
         timeProvider,
         NullLogger.Instance);
 
-    public static QueueConsumer<EventNotice> EventConsumer(TestStorage storage, TimeProvider timeProvider) => new(
+    public static QueueConsumer<EventNotice> EventConsumer(TestStorage storage, TimeProvider timeProvider, int maxDequeueCount = 20) => new(
         storage.Queues.GetQueueClient(storage.Names.EventsQueue),
-        body => MessageCodec.DecodeEventNotice(body.ToMemory().Span),
-        _ => null,
+        QueueMessageFormats.EventNotices,
+        new DeadLetterTableStore(storage.Tables, storage.Names),
         new PoisonMessageTableStore(storage.Tables, storage.Names, timeProvider),
-        20,
+        maxDequeueCount,
         timeProvider,
         NullLogger.Instance);
 

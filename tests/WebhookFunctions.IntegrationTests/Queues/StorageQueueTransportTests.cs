@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
+using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.IntegrationTests.Infrastructure;
 using WebhookFunctions.Storage.Queues;
+using WebhookFunctions.Storage.Tables;
 
 namespace WebhookFunctions.IntegrationTests.Queues;
 
@@ -147,18 +149,61 @@ public sealed class StorageQueueTransportTests(AzuriteFixture azurite) : IAsyncL
     }
 
     [Fact]
-    public async Task A_message_received_more_often_than_the_limit_is_moved_to_the_poison_table()
+    public async Task A_delivery_job_received_more_often_than_the_limit_becomes_a_delivery_dead_letter_per_subscription()
     {
         var raw = storage.Queues.GetQueueClient(storage.Names.DeliveriesQueue);
-        await raw.SendMessageAsync(new BinaryData(MessageCodec.Encode(QueueTestKit.Job("evt-1", "sub-a"))));
+        await raw.SendMessageAsync(new BinaryData(MessageCodec.Encode(QueueTestKit.Job("evt-1", "sub-a", "sub-b") with { Attempt = 2, LastStatusCode = 500 })));
         await raw.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(1));
         await Task.Delay(TimeSpan.FromSeconds(1.5));
 
         var received = await QueueTestKit.DeliveryConsumer(storage, TimeProvider.System, maxDequeueCount: 1).ReceiveAsync(32, Visibility, CancellationToken.None);
 
         Assert.Empty(received);
-        var moved = Assert.Single(await new PoisonMessageTableStore(storage.Tables, storage.Names, TimeProvider.System).ListAsync(raw.Name, CancellationToken.None));
-        Assert.Equal(2, moved.DequeueCount);
+        var parked = await DeadLettersAsync();
+        Assert.Equal(["sub-a", "sub-b"], parked.Select(d => d.SubscriptionId).Order());
+        Assert.All(parked, d => Assert.Equal((DeadLetterStage.Delivery, "evt-1", 1, 500), (d.Stage, d.EventId, d.Attempts, d.LastStatusCode)));
+        Assert.Empty(await new PoisonMessageTableStore(storage.Tables, storage.Names, TimeProvider.System).ListAsync(raw.Name, CancellationToken.None));
+        Assert.Equal(0, await QueueTestKit.CountMessagesAsync(raw));
+    }
+
+    [Fact]
+    public async Task An_event_notice_received_more_often_than_the_limit_becomes_a_fan_out_dead_letter()
+    {
+        var raw = storage.Queues.GetQueueClient(storage.Names.EventsQueue);
+        var notice = new EventNotice("evt-7", "order.created", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        await new StorageEventQueue(storage.Queues, storage.Names).SendAsync(notice, CancellationToken.None);
+        await raw.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(1));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        var received = await QueueTestKit.EventConsumer(storage, TimeProvider.System, maxDequeueCount: 1).ReceiveAsync(32, Visibility, CancellationToken.None);
+
+        Assert.Empty(received);
+        var parked = Assert.Single(await DeadLettersAsync());
+        Assert.Equal((DeadLetterStage.FanOut, "evt-7", (string?)null, "order.created", 2), (parked.Stage, parked.EventId, parked.SubscriptionId, parked.EventType, parked.Attempts));
+        Assert.Equal(notice.TraceParent, parked.TraceParent);
+        Assert.Equal(0, await QueueTestKit.CountMessagesAsync(raw));
+    }
+
+    [Fact]
+    public async Task Receives_that_ended_in_a_fault_retry_do_not_count_towards_the_limit()
+    {
+        var raw = storage.Queues.GetQueueClient(storage.Names.EventsQueue);
+        await new StorageEventQueue(storage.Queues, storage.Names).SendAsync(new EventNotice("evt-8", "order.created", null), CancellationToken.None);
+        var consumer = QueueTestKit.EventConsumer(storage, TimeProvider.System, maxDequeueCount: 1);
+        for (var faults = 0; faults < 3; faults++)
+        {
+            var held = Assert.Single(await consumer.ReceiveAsync(1, Visibility, CancellationToken.None));
+            Assert.Equal(faults, held.FaultRetries);
+            await held.ReleaseAfterFaultAsync(TimeSpan.Zero, CancellationToken.None);
+            await held.DisposeAsync();
+        }
+
+        var last = Assert.Single(await consumer.ReceiveAsync(1, Visibility, CancellationToken.None));
+
+        Assert.Equal((4L, 3, "evt-8"), (last.DequeueCount, last.FaultRetries, last.Value.EventId));
+        Assert.Empty(await DeadLettersAsync());
+        await last.DeleteAsync(CancellationToken.None);
+        await last.DisposeAsync();
         Assert.Equal(0, await QueueTestKit.CountMessagesAsync(raw));
     }
 
@@ -176,6 +221,9 @@ public sealed class StorageQueueTransportTests(AzuriteFixture azurite) : IAsyncL
         Assert.Equal(0, await QueueTestKit.CountMessagesAsync(raw));
         await held.DisposeAsync();
     }
+
+    private async Task<IReadOnlyList<DeadLetter>> DeadLettersAsync() =>
+        (await new DeadLetterTableStore(storage.Tables, storage.Names).ListAsync(new DeadLetterFilter(), 100, null, CancellationToken.None)).Items;
 
     private static async Task DisposeAllAsync<T>(IEnumerable<HeldMessage<T>> messages)
         where T : class

@@ -1,4 +1,5 @@
 using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.IntegrationTests.Infrastructure;
 using WebhookFunctions.Storage.Tables;
 
@@ -114,6 +115,53 @@ public sealed class DeadLetterTableStoreTests(AzuriteFixture azurite) : IAsyncLi
         var left = await store.ListAsync(new DeadLetterFilter("sub-b"), 10, null, CancellationToken.None);
         Assert.Equal(["evt-4"], left.Items.Select(d => d.EventId));
     }
+
+    [Fact]
+    public async Task A_fan_out_dead_letter_round_trips_with_its_stage_and_no_subscription()
+    {
+        var fanOut = FanOutDeadLetterOf("evt-9");
+        await store.AddAsync(fanOut, CancellationToken.None);
+
+        var page = await store.ListAsync(new DeadLetterFilter(EventId: "evt-9"), 10, null, CancellationToken.None);
+
+        Assert.Equal([fanOut], page.Items);
+    }
+
+    [Theory]
+    [InlineData(null, null, new[] { "evt-1", "evt-2", "evt-3", "evt-4", "evt-9" })]
+    [InlineData(DeadLetterStage.FanOut, null, new[] { "evt-9" })]
+    [InlineData(DeadLetterStage.Delivery, null, new[] { "evt-1", "evt-2", "evt-3", "evt-4" })]
+    [InlineData(null, "fanout", new string[0])]
+    [InlineData(DeadLetterStage.FanOut, "fanout", new string[0])]
+    [InlineData(DeadLetterStage.FanOut, "sub-a", new string[0])]
+    public async Task A_stage_filter_selects_its_stage_and_a_subscription_id_never_selects_fan_out(DeadLetterStage? stage, string? subscriptionId, string[] expected)
+    {
+        await store.AddAsync(FanOutDeadLetterOf("evt-9"), CancellationToken.None);
+
+        var page = await store.ListAsync(new DeadLetterFilter(subscriptionId, Stage: stage), 10, null, CancellationToken.None);
+
+        Assert.Equal(expected, page.Items.Select(d => d.EventId).Order());
+    }
+
+    [Fact]
+    public async Task Replaying_the_fan_out_stage_hands_over_its_dead_letters_alone_and_removes_them()
+    {
+        await store.AddAsync(FanOutDeadLetterOf("evt-9"), CancellationToken.None);
+        var requeued = new List<DeadLetter>();
+
+        var count = await store.ReplayAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), dryRun: false, (deadLetter, _) =>
+        {
+            requeued.Add(deadLetter);
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+
+        Assert.Equal(new ReplayCount(1, 1), count);
+        Assert.Equal([FanOutDeadLetterOf("evt-9")], requeued);
+        Assert.Equal(["evt-1", "evt-2", "evt-3", "evt-4"], (await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None)).Items.Select(d => d.EventId).Order());
+    }
+
+    private static DeadLetter FanOutDeadLetterOf(string eventId) =>
+        RedeliveryLimitDeadLetters.For(new EventNotice(eventId, "order.created", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), "received 21 times without being completed", 21, Start.AddMinutes(-5), Start.AddHours(4));
 
     private static DateTimeOffset? Hours(int? hours) => hours is { } h ? Start.AddHours(h) : null;
 

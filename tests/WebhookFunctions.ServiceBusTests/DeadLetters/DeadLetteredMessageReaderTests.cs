@@ -14,7 +14,7 @@ public class DeadLetteredMessageReaderTests
     {
         var original = DeadLetterMessageShapeTests.Sample();
         var shape = DeadLetterMessageShape.For(original);
-        var job = new DeliveryJob(original.EventId, original.EventType, [original.SubscriptionId], original.Attempts, original.TraceParent);
+        var job = new DeliveryJob(original.EventId, original.EventType, [original.SubscriptionId!], original.Attempts, original.TraceParent);
 
         var read = DeadLetteredMessageReader.Read(
             Merge(DeliveryMessageShape.For(job).ApplicationProperties, shape.ApplicationProperties),

@@ -154,7 +154,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         await DeadLetterAsync(Sample("evt_1", "sub_a"));
         await DeadLetterAsync(Sample("evt_2", "sub_b"));
         await DeadLetterAsync(Sample("evt_3", "sub_a"));
-        var service = new DeadLetterService(_store, new ServiceBusDeliveryQueue(_harness.Client), NullLogger<DeadLetterService>.Instance);
+        var service = new DeadLetterService(_store, new ServiceBusDeliveryQueue(_harness.Client), new ServiceBusEventQueue(_harness.Client), NullLogger<DeadLetterService>.Instance);
 
         var count = await service.ReplayAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), dryRun: false, CancellationToken.None);
 
@@ -169,7 +169,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
     public async Task When_the_requeue_fails_the_dead_letter_stays_in_the_sub_queue_and_a_later_replay_takes_it()
     {
         await DeadLetterAsync(Sample("evt_1", "sub_a"));
-        var service = new DeadLetterService(_store, new ServiceBusDeliveryQueue(_harness.Client), NullLogger<DeadLetterService>.Instance);
+        var service = new DeadLetterService(_store, new ServiceBusDeliveryQueue(_harness.Client), new ServiceBusEventQueue(_harness.Client), NullLogger<DeadLetterService>.Instance);
 
         using (_harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException(true, "unreachable", WebhookTopology.Deliveries, ServiceBusFailureReason.ServiceCommunicationProblem)))
         {
@@ -196,7 +196,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
             new DeadLetterFilter(),
             dryRun: false,
             (deadLetter, token) => ++calls == 1
-                ? queue.SendAsync([new DeliveryJob(deadLetter.EventId, deadLetter.EventType, [deadLetter.SubscriptionId], 1, null)], token)
+                ? queue.SendAsync([new DeliveryJob(deadLetter.EventId, deadLetter.EventType, [deadLetter.SubscriptionId!], 1, null)], token)
                 : throw new TimeoutException(),
             CancellationToken.None));
 
@@ -215,7 +215,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         using (_harness.Broker.Fail(WebhookTopology.DeliveriesDeadLetters, BrokerOperations.Settle, () => new ServiceBusException(true, "abandon timed out", WebhookTopology.DeliveriesDeadLetters, ServiceBusFailureReason.ServiceTimeout)))
         {
             var error = await Assert.ThrowsAsync<ServiceBusException>(() =>
-                new DeadLetterService(_store, new ServiceBusDeliveryQueue(_harness.Client), NullLogger<DeadLetterService>.Instance)
+                new DeadLetterService(_store, new ServiceBusDeliveryQueue(_harness.Client), new ServiceBusEventQueue(_harness.Client), NullLogger<DeadLetterService>.Instance)
                     .ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None));
             Assert.Equal(ServiceBusFailureReason.ServiceCommunicationProblem, error.Reason);
         }
@@ -230,7 +230,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
     /// <summary>A delivery message for the dead letter's job, received and dead-lettered by the real settlement.</summary>
     private async Task DeadLetterAsync(DeadLetter deadLetter)
     {
-        var job = new DeliveryJob(deadLetter.EventId, deadLetter.EventType, [deadLetter.SubscriptionId], deadLetter.Attempts, deadLetter.TraceParent);
+        var job = new DeliveryJob(deadLetter.EventId, deadLetter.EventType, [deadLetter.SubscriptionId!], deadLetter.Attempts, deadLetter.TraceParent);
         var message = _harness.ReceiveDelivery(job);
         var settlement = new ServiceBusDeliverySettlement(message, _harness.Settler);
         await settlement.RecordDeadLetterAsync(deadLetter, CancellationToken.None);

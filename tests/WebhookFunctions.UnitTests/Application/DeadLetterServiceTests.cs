@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.UnitTests.Fakes;
 
 namespace WebhookFunctions.UnitTests.Application;
@@ -12,7 +13,7 @@ public sealed class DeadLetterServiceTests
     private readonly RecordingTransport transport = new();
     private readonly DeadLetterService service;
 
-    public DeadLetterServiceTests() => service = new DeadLetterService(store, transport, NullLogger<DeadLetterService>.Instance);
+    public DeadLetterServiceTests() => service = new DeadLetterService(store, transport, transport, NullLogger<DeadLetterService>.Instance);
 
     [Fact]
     public async Task Replay_requeues_each_match_at_attempt_one_and_removes_it()
@@ -53,8 +54,87 @@ public sealed class DeadLetterServiceTests
         Assert.Empty(transport.Sent);
     }
 
+    [Fact]
+    public async Task A_fan_out_dead_letter_is_replayed_as_a_new_event_notice_so_the_event_fans_out_again()
+    {
+        store.Items.Add(FanOutDeadLetterOf("evt_9"));
+        store.Items.Add(DeadLetterOf("evt_1", "sub_a"));
+
+        var result = await service.ReplayAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), dryRun: false, CancellationToken.None);
+
+        Assert.Equal(new ReplayCount(1, 1), result.Value);
+        Assert.Equal(new EventNotice("evt_9", "order.created", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), Assert.Single(transport.Notices));
+        Assert.Empty(transport.Sent);
+        Assert.Equal("evt_1", Assert.Single(store.Items).EventId);
+    }
+
+    [Fact]
+    public async Task A_fan_out_replay_resends_the_notice_so_duplicate_detection_cannot_drop_it()
+    {
+        var events = new ResendingEventQueue();
+        var replaying = new DeadLetterService(store, transport, events, NullLogger<DeadLetterService>.Instance);
+        store.Items.Add(FanOutDeadLetterOf("evt_9"));
+
+        await replaying.ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None);
+
+        Assert.Equal(["resend evt_9"], events.Calls);
+    }
+
+    [Fact]
+    public async Task Replaying_both_stages_sends_each_dead_letter_the_way_its_stage_needs()
+    {
+        store.Items.Add(FanOutDeadLetterOf("evt_9"));
+        store.Items.Add(DeadLetterOf("evt_1", "sub_a"));
+
+        var result = await service.ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None);
+
+        Assert.Equal(new ReplayCount(2, 2), result.Value);
+        Assert.Equal("evt_9", Assert.Single(transport.Notices).EventId);
+        Assert.Equal(["sub_a"], Assert.Single(transport.Sent).SubscriptionIds);
+    }
+
+    [Theory]
+    [InlineData(DeadLetterStage.Delivery, "evt_1")]
+    [InlineData(DeadLetterStage.FanOut, "evt_9")]
+    public async Task A_stage_filter_lists_that_stage_alone(DeadLetterStage stage, string expectedEventId)
+    {
+        store.Items.Add(FanOutDeadLetterOf("evt_9"));
+        store.Items.Add(DeadLetterOf("evt_1", "sub_a"));
+
+        var page = await service.ListAsync(new DeadLetterFilter(Stage: stage), null, null, CancellationToken.None);
+
+        Assert.Equal(expectedEventId, Assert.Single(page.Value!.Items).EventId);
+    }
+
+    [Fact]
+    public void A_subscription_filter_never_selects_a_fan_out_dead_letter()
+    {
+        Assert.False(new DeadLetterFilter(SubscriptionId: "sub_a").Matches(FanOutDeadLetterOf("evt_9")));
+        Assert.True(new DeadLetterFilter(EventId: "evt_9").Matches(FanOutDeadLetterOf("evt_9")));
+    }
+
+    private static DeadLetter FanOutDeadLetterOf(string eventId) =>
+        RedeliveryLimitDeadLetters.For(new EventNotice(eventId, "order.created", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), "received 21 times without being completed", 21, Now.AddHours(-1), Now);
+
     private static DeadLetter DeadLetterOf(string eventId, string subscriptionId) =>
         new(eventId, subscriptionId, "order.created", DeadLetterReason.MaxAttemptsExceeded, "gave up", 10, Now.AddDays(-3), Now, 500, null, null);
+
+    private sealed class ResendingEventQueue : IEventQueue
+    {
+        public List<string> Calls { get; } = [];
+
+        public Task SendAsync(EventNotice notice, CancellationToken cancellationToken)
+        {
+            Calls.Add($"send {notice.EventId}");
+            return Task.CompletedTask;
+        }
+
+        public Task ResendAsync(EventNotice notice, CancellationToken cancellationToken)
+        {
+            Calls.Add($"resend {notice.EventId}");
+            return Task.CompletedTask;
+        }
+    }
 
     private sealed class InMemoryDeadLetterStore : IDeadLetterStore
     {

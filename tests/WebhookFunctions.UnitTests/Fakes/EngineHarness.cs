@@ -78,7 +78,6 @@ internal sealed class EngineHarness : IDisposable
 
     public void Dispose()
     {
-        Directory.Dispose();
         EndpointHealth.Dispose();
         Receiver.Dispose();
     }

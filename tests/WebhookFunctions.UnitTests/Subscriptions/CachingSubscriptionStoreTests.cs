@@ -58,6 +58,42 @@ public class CachingSubscriptionStoreTests
         Assert.Equal(1, inner.ListAllCalls);
     }
 
+    [Fact]
+    public async Task Readers_waiting_for_a_load_share_it_and_its_failure_and_the_next_read_loads_again()
+    {
+        var outage = new StoreOutage(inner);
+        var shared = new CachingSubscriptionStore(outage, Microsoft.Extensions.Options.Options.Create(new DeliveryOptions { SubscriptionCacheDuration = CacheDuration }), clock);
+
+        var readers = Enumerable.Range(0, 8).Select(_ => shared.MatchingAsync("order.created", CancellationToken.None)).ToList();
+        outage.Fail(new TimeoutException("storage does not answer"));
+        var failures = await Task.WhenAll(readers.Select(reader => Assert.ThrowsAsync<TimeoutException>(() => reader)));
+
+        Assert.Equal(1, outage.Loads);
+        Assert.Single(failures.Distinct());
+        outage.Heal();
+        await inner.AddAsync(New("sub-1", "order.*"), CancellationToken.None);
+        Assert.Single(await shared.MatchingAsync("order.created", CancellationToken.None));
+        Assert.Equal(2, outage.Loads);
+    }
+
+    [Fact]
+    public async Task A_reader_that_gives_up_does_not_cancel_the_load_the_others_wait_for()
+    {
+        var outage = new StoreOutage(inner);
+        var shared = new CachingSubscriptionStore(outage, Microsoft.Extensions.Options.Options.Create(new DeliveryOptions { SubscriptionCacheDuration = CacheDuration }), clock);
+        await inner.AddAsync(New("sub-1", "order.*"), CancellationToken.None);
+        using var impatient = new CancellationTokenSource();
+
+        var first = shared.MatchingAsync("order.created", impatient.Token);
+        var second = shared.MatchingAsync("order.created", CancellationToken.None);
+        await impatient.CancelAsync();
+        outage.Heal();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        Assert.Single(await second);
+        Assert.Equal(1, outage.Loads);
+    }
+
     private Subscription New(string id, string eventType) => new()
     {
         Id = id,
@@ -67,4 +103,37 @@ public class CachingSubscriptionStoreTests
         CreatedAt = clock.GetUtcNow(),
         UpdatedAt = clock.GetUtcNow(),
     };
+
+    /// <summary>The store behind a gate: every full load waits for <see cref="Heal"/> or fails with <see cref="Fail"/>.</summary>
+    private sealed class StoreOutage(ISubscriptionStore store) : ISubscriptionStore
+    {
+        private TaskCompletionSource gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Loads { get; private set; }
+
+        public void Fail(Exception fault)
+        {
+            gate.SetException(fault);
+            gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        public void Heal() => gate.TrySetResult();
+
+        public async Task<IReadOnlyList<Subscription>> ListAllAsync(CancellationToken cancellationToken)
+        {
+            Loads++;
+            await gate.Task;
+            return await store.ListAllAsync(cancellationToken);
+        }
+
+        public Task<Subscription> AddAsync(Subscription subscription, CancellationToken cancellationToken) => store.AddAsync(subscription, cancellationToken);
+
+        public Task<Subscription?> GetAsync(string subscriptionId, CancellationToken cancellationToken) => store.GetAsync(subscriptionId, cancellationToken);
+
+        public Task<WebhookFunctions.Engine.Common.Page<Subscription>> ListAsync(int limit, string? continuationToken, CancellationToken cancellationToken) => store.ListAsync(limit, continuationToken, cancellationToken);
+
+        public Task<Subscription> ReplaceAsync(Subscription subscription, string ifMatch, CancellationToken cancellationToken) => store.ReplaceAsync(subscription, ifMatch, cancellationToken);
+
+        public Task<bool> DeleteAsync(string subscriptionId, CancellationToken cancellationToken) => store.DeleteAsync(subscriptionId, cancellationToken);
+    }
 }

@@ -1,0 +1,76 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Data.Tables;
+using WebhookFunctions.EndToEndTests.Hosting;
+
+namespace WebhookFunctions.EndToEndTests.Resilience;
+
+/// <summary>
+/// An event that cannot be fanned out stays in the API's view: a broken subscription row makes fan-out fail (not a
+/// transient fault, so every receive counts), the notice reaches the receive limit and becomes a fan-out dead letter,
+/// listed with <c>stage=fanOut</c>; once the row is repaired, replay fans the event out and it is delivered.
+/// </summary>
+public sealed class FanOutDeadLetterTests
+{
+    private const string EventType = "fanout.blocked";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_notice_that_keeps_failing_is_listed_as_a_fan_out_dead_letter_and_replay_fans_it_out_again()
+    {
+        await using var receiver = await BehaviourReceiver.StartAsync();
+        await using var server = await RunningServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Delivery:AllowHttpUrls"] = "true",
+            ["Egress:AllowedNetworks:0"] = "127.0.0.0/8",
+            ["Delivery:SubscriptionCacheDuration"] = "00:00:00",
+            ["Workers:MaxDequeueCount"] = "2",
+            ["Workers:RetryDelayAfterError"] = "00:00:00",
+            ["Workers:MaxPollDelay"] = "00:00:00.200",
+        });
+        var subscriptionId = await WebhookApi.SubscribeAsync(server.Client, receiver.Endpoint("healthy", Behaviours.Healthy), EventType);
+        var subscriptions = new TableServiceClient(server.StorageConnectionString).GetTableClient(server.StorageNamePrefix + "subscriptions");
+        await subscriptions.AddEntityAsync(new TableEntity("subscription", "sub_broken") { ["Url"] = "not a url" });
+
+        var eventId = await WebhookApi.TryPublishAsync(server.Client, EventType);
+
+        Assert.NotNull(eventId);
+        var deadLetter = default(JsonElement);
+        await WaitForAsync(async () =>
+        {
+            var items = (await server.Client.GetFromJsonAsync<JsonElement>("/api/dead-letters?stage=fanOut")).GetProperty("items");
+            deadLetter = items.GetArrayLength() == 1 ? items[0] : default;
+            return items.GetArrayLength() == 1;
+        });
+        Assert.Equal(eventId, deadLetter.GetProperty("eventId").GetString());
+        Assert.Equal("fanOut", deadLetter.GetProperty("stage").GetString());
+        Assert.Equal(JsonValueKind.Null, deadLetter.GetProperty("subscriptionId").ValueKind);
+        Assert.Equal(EventType, deadLetter.GetProperty("eventType").GetString());
+        Assert.Equal("maxAttemptsExceeded", deadLetter.GetProperty("reason").GetString());
+        Assert.Equal(3, deadLetter.GetProperty("attempts").GetInt32());
+        Assert.Contains("not fanned out", deadLetter.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Empty((await server.Client.GetFromJsonAsync<JsonElement>("/api/dead-letters?stage=delivery")).GetProperty("items").EnumerateArray());
+        Assert.Empty((await server.Client.GetFromJsonAsync<JsonElement>($"/api/dead-letters?subscriptionId={subscriptionId}")).GetProperty("items").EnumerateArray());
+        Assert.Single((await server.Client.GetFromJsonAsync<JsonElement>("/api/dead-letters")).GetProperty("items").EnumerateArray());
+        Assert.DoesNotContain(receiver.Arrivals, a => a.WebhookId == eventId);
+
+        await subscriptions.DeleteEntityAsync("subscription", "sub_broken");
+        var replay = await server.Client.PostAsJsonAsync("/api/dead-letters/replay", new { stage = "fanOut", eventId });
+        var counts = await replay.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal((1, 1), (counts.GetProperty("matched").GetInt32(), counts.GetProperty("replayed").GetInt32()));
+        await WaitForAsync(() => Task.FromResult(receiver.Arrivals.Any(a => a.WebhookId == eventId && a.Succeeded)));
+        Assert.Equal(["healthy"], receiver.Arrivals.Where(a => a.WebhookId == eventId).Select(a => a.Endpoint));
+        Assert.Empty((await server.Client.GetFromJsonAsync<JsonElement>("/api/dead-letters")).GetProperty("items").EnumerateArray());
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Not seen within {Patience.TotalSeconds:0} s.");
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+    }
+}

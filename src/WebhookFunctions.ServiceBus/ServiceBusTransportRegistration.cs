@@ -2,10 +2,13 @@ using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Faults;
 using WebhookFunctions.Engine.Health;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.ServiceBus.DeadLetters;
+using WebhookFunctions.ServiceBus.Faults;
 using WebhookFunctions.ServiceBus.Handlers;
 
 namespace WebhookFunctions.ServiceBus;
@@ -13,8 +16,9 @@ namespace WebhookFunctions.ServiceBus;
 public static class ServiceBusTransportRegistration
 {
     /// <summary>
-    /// The Service Bus adapters of the events, deliveries and dead-letter ports, a reachability probe, and the handlers
-    /// the fan-out and delivery triggers hand their messages to.
+    /// The Service Bus adapters of the events, deliveries and dead-letter ports, a reachability probe, Service Bus's
+    /// transient faults for the engine's classifier, and the handlers the fan-out and delivery triggers hand their
+    /// messages to.
     /// </summary>
     public static IServiceCollection AddServiceBusTransport(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,6 +28,8 @@ public static class ServiceBusTransportRegistration
         services.AddSingleton<IDeliveryQueue, ServiceBusDeliveryQueue>();
         services.AddSingleton<IDeadLetterStore, ServiceBusDeadLetterStore>();
         services.AddSingleton<IHealthProbe, ServiceBusHealthProbe>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransientFaultRule, ServiceBusTransientFaultRule>());
+        services.AddSingleton<FaultRetryStep>();
         services.AddSingleton<FanOutMessageHandler>();
         services.AddSingleton<DeliveryMessageHandler>();
         return services;

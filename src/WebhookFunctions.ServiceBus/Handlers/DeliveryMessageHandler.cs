@@ -7,9 +7,10 @@ namespace WebhookFunctions.ServiceBus.Handlers;
 
 /// <summary>
 /// One delivery message → one attempt, run by the engine; its settlement completes or dead-letters the message inside
-/// the lock. An exception leaves the message unsettled, so Service Bus delivers it again.
+/// the lock. A transient fault of a dependency schedules the message again on the deliveries queue
+/// (<see cref="FaultRetryStep"/>); any other exception leaves it unsettled, so Service Bus delivers it again.
 /// </summary>
-public sealed class DeliveryMessageHandler(DeliveryProcessor processor, ILogger<DeliveryMessageHandler> logger)
+public sealed class DeliveryMessageHandler(DeliveryProcessor processor, FaultRetryStep faultRetries, ILogger<DeliveryMessageHandler> logger)
 {
     public async Task HandleAsync(ServiceBusReceivedMessage message, IMessageSettler settler, CancellationToken cancellationToken)
     {
@@ -20,11 +21,19 @@ public sealed class DeliveryMessageHandler(DeliveryProcessor processor, ILogger<
             return;
         }
 
-        var settlement = new ServiceBusDeliverySettlement(message, settler);
-        await processor.ProcessAsync(job, settlement, cancellationToken);
-        if (!settlement.IsSettled)
-        {
-            throw new InvalidOperationException($"Delivery message {message.MessageId} was processed but not settled; Service Bus will deliver it again.");
-        }
+        await faultRetries.RunAsync(
+            message,
+            MessagingNames.Deliveries,
+            settler,
+            async ct =>
+            {
+                var settlement = new ServiceBusDeliverySettlement(message, settler);
+                await processor.ProcessAsync(job, settlement, ct);
+                if (!settlement.IsSettled)
+                {
+                    throw new InvalidOperationException($"Delivery message {message.MessageId} was processed but not settled; Service Bus will deliver it again.");
+                }
+            },
+            cancellationToken);
     }
 }

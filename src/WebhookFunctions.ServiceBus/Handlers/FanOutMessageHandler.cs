@@ -6,10 +6,11 @@ using WebhookFunctions.Engine.Queueing;
 namespace WebhookFunctions.ServiceBus.Handlers;
 
 /// <summary>
-/// One event notice from the events topic → delivery jobs for every matching subscription, then Complete. A failure
-/// leaves the notice unsettled, so Service Bus delivers it again (up to its max delivery count).
+/// One event notice from the events topic → delivery jobs for every matching subscription, then Complete. A transient
+/// fault of a dependency schedules the notice again on the events topic (<see cref="FaultRetryStep"/>); any other
+/// failure leaves it unsettled, so Service Bus delivers it again (up to its max delivery count).
 /// </summary>
-public sealed class FanOutMessageHandler(FanOutService fanOut, ILogger<FanOutMessageHandler> logger)
+public sealed class FanOutMessageHandler(FanOutService fanOut, FaultRetryStep faultRetries, ILogger<FanOutMessageHandler> logger)
 {
     public async Task HandleAsync(ServiceBusReceivedMessage message, IMessageSettler settler, CancellationToken cancellationToken)
     {
@@ -20,7 +21,15 @@ public sealed class FanOutMessageHandler(FanOutService fanOut, ILogger<FanOutMes
             return;
         }
 
-        await fanOut.FanOutAsync(notice, cancellationToken);
-        await settler.CompleteAsync(message, cancellationToken);
+        await faultRetries.RunAsync(
+            message,
+            MessagingNames.Events,
+            settler,
+            async ct =>
+            {
+                await fanOut.FanOutAsync(notice, ct);
+                await settler.CompleteAsync(message, ct);
+            },
+            cancellationToken);
     }
 }

@@ -16,4 +16,7 @@ internal static class ServiceBusPropertyNames
     public const string FirstAttemptAt = "firstAttemptAt";
     public const string LastAttemptAt = "lastAttemptAt";
     public const string TraceParent = "traceParent";
+
+    /// <summary>On a copy scheduled after a transient fault: the fault retries the message has had, this one included.</summary>
+    public const string FaultRetries = "faultRetries";
 }

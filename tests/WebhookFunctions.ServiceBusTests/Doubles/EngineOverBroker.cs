@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WebhookFunctions.Engine;
 using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.Faults;
 using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.ServiceBus;
 using WebhookFunctions.ServiceBus.Handlers;
@@ -18,8 +19,10 @@ internal sealed class EngineOverBroker : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public EngineOverBroker(TransportHarness harness)
+    /// <param name="faultBackoff">The fault backoff in place of the engine's default (a smaller budget, say).</param>
+    public EngineOverBroker(TransportHarness harness, FaultBackoff? faultBackoff = null)
     {
+        FailingEvents = new FailingEventStore(Events);
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -34,18 +37,26 @@ internal sealed class EngineOverBroker : IAsyncDisposable
             .AddLogging()
             .AddSingleton<TimeProvider>(harness.Clock)
             .AddKeyedSingleton<ISubscriptionStore>(CachingSubscriptionStore.InnerKey, Subscriptions)
-            .AddSingleton<IEventStore>(Events)
+            .AddSingleton<IEventStore>(FailingEvents)
             .AddSingleton<IDeliveryLog>(Log)
             .AddWebhookEngine(configuration)
             .AddServiceBusTransport(configuration)
             .AddSingleton(harness.Client);
         services.PostConfigure<DeliveryOptions>(options => options.FanOutBatchSize = 1);
+        if (faultBackoff is not null)
+        {
+            services.AddSingleton(faultBackoff);
+        }
+
         _provider = services.BuildServiceProvider();
     }
 
     public InMemorySubscriptionStore Subscriptions { get; } = new();
 
     public InMemoryEventStore Events { get; } = new();
+
+    /// <summary>What the engine reads events through: set its FailWith to fail every read.</summary>
+    public FailingEventStore FailingEvents { get; }
 
     public InMemoryDeliveryLog Log { get; } = new();
 

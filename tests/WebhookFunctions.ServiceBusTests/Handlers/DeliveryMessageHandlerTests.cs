@@ -107,13 +107,13 @@ public sealed class DeliveryMessageHandlerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_failure_before_settling_leaves_the_message_locked_for_redelivery()
+    public async Task A_failure_before_settling_that_is_not_a_fault_leaves_the_message_locked_for_redelivery()
     {
         _statuses.Enqueue(500);
         var job = await ReadyJobAsync();
         var message = _harness.ReceiveDelivery(job);
 
-        using (_harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException(true, "busy", WebhookTopology.Deliveries, ServiceBusFailureReason.ServiceBusy)))
+        using (_harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException("The namespace's quota is used up.", ServiceBusFailureReason.QuotaExceeded, WebhookTopology.Deliveries)))
         {
             await Assert.ThrowsAsync<ServiceBusException>(() => _engine.Deliver.HandleAsync(message, _harness.Settler, CancellationToken.None));
         }

@@ -44,13 +44,13 @@ public sealed class FanOutMessageHandlerTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_fan_out_that_fails_leaves_the_notice_for_redelivery()
+    public async Task A_fan_out_that_fails_for_a_reason_other_than_a_fault_leaves_the_notice_for_redelivery()
     {
         await _engine.SubscribeAsync("sub_a", Url);
         await new ServiceBusEventQueue(_harness.Client).SendAsync(new EventNotice("evt_1", "order.created", null), CancellationToken.None);
         var notice = _harness.Broker.ReceiveNext(WebhookTopology.FanOutSubscription)!;
 
-        using (_harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException(true, "busy", WebhookTopology.Deliveries, ServiceBusFailureReason.ServiceBusy)))
+        using (_harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException("The namespace's quota is used up.", ServiceBusFailureReason.QuotaExceeded, WebhookTopology.Deliveries)))
         {
             await Assert.ThrowsAsync<ServiceBusException>(() => _engine.FanOut.HandleAsync(notice, _harness.Settler, CancellationToken.None));
         }

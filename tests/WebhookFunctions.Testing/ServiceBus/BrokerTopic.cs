@@ -1,8 +1,14 @@
 namespace WebhookFunctions.Testing.ServiceBus;
 
-/// <summary>A topic keeps nothing visible itself: each subscription gets its own copy once a message is due.</summary>
-internal sealed class BrokerTopic(string name)
+/// <summary>
+/// A topic keeps nothing visible itself: each subscription gets its own copy once a message is due. With a duplicate
+/// detection window, a message whose id was sent within the window is accepted and dropped.
+/// </summary>
+internal sealed class BrokerTopic(string name, TimeSpan? duplicateDetectionHistoryTimeWindow)
 {
+    private readonly DuplicateDetectionHistory? _duplicates =
+        duplicateDetectionHistoryTimeWindow is { } window ? new DuplicateDetectionHistory(window) : null;
+
     private long _lastSequenceNumber;
 
     public string Name => name;
@@ -15,6 +21,11 @@ internal sealed class BrokerTopic(string name)
 
     public void Publish(StoredMessage message, DateTimeOffset now)
     {
+        if (_duplicates?.IsDuplicate(message.MessageId, now) == true)
+        {
+            return;
+        }
+
         if (message.ScheduledEnqueueTime > now)
         {
             message.IsScheduled = true;

@@ -11,9 +11,10 @@ namespace WebhookFunctions.Testing.ServiceBus;
 /// after MaxDeliveryCount deliveries the broker dead-letters a message itself (MaxDeliveryCountExceeded), and expired
 /// messages too (TTLExpiredException) where the entity says so; scheduled messages stay invisible until due;
 /// sequence numbers per entity, kept in the dead-letter sub-queue; peek from a sequence number; batches and sends
-/// limited by the SDK's own encoded size. Time is the <see cref="TimeProvider"/>'s: nothing happens between calls,
-/// and a receive waits for nothing (an empty result is a wait that timed out).
-/// Not modelled: sessions, deferral, processors, duplicate detection, filters other than "all messages".
+/// limited by the SDK's own encoded size; duplicate detection on topics (a message id sent within the window is
+/// accepted and dropped, and its sequence number is never used). Time is the <see cref="TimeProvider"/>'s: nothing
+/// happens between calls, and a receive waits for nothing (an empty result is a wait that timed out).
+/// Not modelled: sessions, deferral, processors, duplicate detection on queues, filters other than "all messages".
 /// </summary>
 public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageSizeInBytes = ServiceBusBroker.StandardMaxMessageSizeInBytes)
 {
@@ -41,12 +42,16 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
         }
     }
 
-    public void CreateTopic(string name)
+    /// <param name="duplicateDetectionHistoryTimeWindow">
+    /// Null: no duplicate detection. Else RequiresDuplicateDetection with this window (20 s to 7 days): a message whose
+    /// MessageId the topic was sent within the window, scheduled or not, is accepted and dropped.
+    /// </param>
+    public void CreateTopic(string name, TimeSpan? duplicateDetectionHistoryTimeWindow = null)
     {
         lock (_gate)
         {
             EnsureNewName(name);
-            _topics.Add(name, new BrokerTopic(name));
+            _topics.Add(name, new BrokerTopic(name, duplicateDetectionHistoryTimeWindow));
         }
     }
 

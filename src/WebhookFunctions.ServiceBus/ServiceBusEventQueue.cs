@@ -11,4 +11,8 @@ internal sealed class ServiceBusEventQueue(ServiceBusClient client) : IEventQueu
 
     public Task SendAsync(EventNotice notice, CancellationToken cancellationToken) =>
         _sender.SendMessageAsync(ServiceBusMessages.From(EventNoticeMessageShape.For(notice)), cancellationToken);
+
+    /// <summary>Under an id of its own: the topic's duplicate detection would drop a resend within five minutes of the first notice.</summary>
+    public Task ResendAsync(EventNotice notice, CancellationToken cancellationToken) =>
+        _sender.SendMessageAsync(ServiceBusMessages.From(EventNoticeMessageShape.ForResend(notice, Guid.NewGuid())), cancellationToken);
 }

@@ -24,4 +24,28 @@ public sealed class ServiceBusEventQueueTests
         Assert.Equal("order.created", message.ApplicationProperties["eventType"]);
         Assert.Equal(notice, MessageCodec.DecodeEventNotice(message.Body.ToMemory().Span));
     }
+
+    [Fact]
+    public async Task A_second_send_within_the_window_is_dropped_but_a_resend_is_not()
+    {
+        await using var harness = new TransportHarness();
+        IEventQueue queue = new ServiceBusEventQueue(harness.Client);
+        var notice = new EventNotice("evt_1", "order.created", TraceParent);
+
+        await queue.SendAsync(notice, CancellationToken.None);
+        await queue.SendAsync(notice, CancellationToken.None);
+        await queue.ResendAsync(notice, CancellationToken.None);
+        await queue.ResendAsync(notice, CancellationToken.None);
+
+        var notices = harness.Broker.Peek(WebhookTopology.FanOutSubscription);
+        Assert.Equal(3, notices.Count);
+        Assert.Equal("evt_1", notices[0].MessageId);
+        Assert.All(notices.Skip(1), resent =>
+        {
+            Assert.Matches("^evt_1#r[0-9a-f]{32}$", resent.MessageId);
+            Assert.Equal(("order.created", "evt_1"), (resent.Subject, resent.ApplicationProperties["eventId"]));
+            Assert.Equal(notice, MessageCodec.DecodeEventNotice(resent.Body.ToMemory().Span));
+        });
+        Assert.NotEqual(notices[1].MessageId, notices[2].MessageId);
+    }
 }

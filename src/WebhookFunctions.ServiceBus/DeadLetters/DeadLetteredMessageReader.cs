@@ -8,9 +8,10 @@ namespace WebhookFunctions.ServiceBus.DeadLetters;
 
 /// <summary>
 /// The inverse of <see cref="DeadLetterMessageShape"/>: a dead letter read back from a message in the deliveries
-/// queue's dead-letter sub-queue. Messages the broker dead-lettered itself (MaxDeliveryCountExceeded,
-/// TTLExpiredException, ...) lack the dead-letter properties; they are read from the delivery job in their body and
-/// reported as maxAttemptsExceeded, the broker's reason kept in the description.
+/// queue's dead-letter sub-queue (<see cref="Read"/>) or the fan-out subscription's (<see cref="ReadFanOut"/>).
+/// Messages the broker dead-lettered itself (MaxDeliveryCountExceeded, TTLExpiredException, ...) lack the dead-letter
+/// properties; they are read from the delivery job or event notice in their body and reported as
+/// maxAttemptsExceeded, the broker's reason kept in the description.
 /// </summary>
 internal static class DeadLetteredMessageReader
 {
@@ -51,6 +52,44 @@ internal static class DeadLetteredMessageReader
             TraceParent: Text(properties, ServiceBusPropertyNames.TraceParent) ?? job?.TraceParent);
     }
 
+    /// <summary>
+    /// An event notice the fan-out stage never got through: a <see cref="DeadLetterStage.FanOut"/> dead letter with no
+    /// subscription, whose attempts are the deliveries the broker made of it.
+    /// </summary>
+    /// <returns>Null when the message names no event and type, neither in its properties nor in its body.</returns>
+    public static DeadLetter? ReadFanOut(
+        IReadOnlyDictionary<string, object> properties,
+        string? deadLetterReason,
+        string? deadLetterErrorDescription,
+        ReadOnlySpan<byte> body,
+        DateTimeOffset enqueuedTime,
+        int deliveryCount)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        var notice = TryDecodeNotice(body);
+        var eventId = Text(properties, ServiceBusPropertyNames.EventId) ?? notice?.EventId;
+        var eventType = Text(properties, ServiceBusPropertyNames.EventType) ?? notice?.EventType;
+        if (eventId is null || eventType is null)
+        {
+            return null;
+        }
+
+        var (reason, description) = ReasonOf(deadLetterReason, deadLetterErrorDescription);
+        return new DeadLetter(
+            eventId,
+            SubscriptionId: null,
+            eventType,
+            reason,
+            description,
+            Attempts: deliveryCount,
+            FirstAttemptAt: enqueuedTime,
+            LastAttemptAt: enqueuedTime,
+            LastStatusCode: null,
+            LastError: null,
+            TraceParent: Text(properties, ServiceBusPropertyNames.TraceParent) ?? notice?.TraceParent,
+            Stage: DeadLetterStage.FanOut);
+    }
+
     private static (DeadLetterReason Reason, string Description) ReasonOf(string? reason, string? description)
     {
         foreach (var known in Enum.GetValues<DeadLetterReason>())
@@ -73,6 +112,18 @@ internal static class DeadLetteredMessageReader
         try
         {
             return MessageCodec.DecodeDeliveryJob(body);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static EventNotice? TryDecodeNotice(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return MessageCodec.DecodeEventNotice(body);
         }
         catch (FormatException)
         {

@@ -6,72 +6,99 @@ using WebhookFunctions.Engine.Queueing;
 namespace WebhookFunctions.ServiceBus.DeadLetters;
 
 /// <summary>
-/// Dead letters are the deliveries queue's dead-letter sub-queue: listed by peeking (nothing is locked), replayed by
-/// receiving in peek-lock, requeueing and then completing. Each call looks at no more than <see cref="ScanLimit"/>
-/// messages, so one call always ends.
+/// Dead letters are two dead-letter sub-queues: the deliveries queue's (<see cref="DeadLetterStage.Delivery"/>, one
+/// subscription each) and the events topic's fan-out subscription's (<see cref="DeadLetterStage.FanOut"/>, notices
+/// never fanned out), listed in that order. Listing peeks (nothing is locked); replay receives in peek-lock, requeues
+/// and then completes. Each call looks at no more than <see cref="ScanLimit"/> messages in all, so one call always ends.
 /// </summary>
 internal sealed class ServiceBusDeadLetterStore(ServiceBusClient client) : IDeadLetterStore
 {
     internal const int ScanLimit = 1000;
     private const int PageSize = 100;
     private static readonly TimeSpan ReceiveWait = TimeSpan.FromSeconds(2);
+    private static readonly DeadLetterStage[] Sources = [DeadLetterStage.Delivery, DeadLetterStage.FanOut];
 
     public async Task<Page<DeadLetter>> ListAsync(DeadLetterFilter filter, int limit, string? continuationToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var next = DeadLetterCursor.Decode(continuationToken);
+        var cursor = DeadLetterCursor.Decode(continuationToken);
         var items = new List<DeadLetter>();
-        await using var receiver = CreateDeadLetterReceiver();
         var scanned = 0;
-        while (items.Count < limit && scanned < ScanLimit)
+        foreach (var source in SourcesFor(filter).Where(source => cursor is null || source >= cursor.Value.Source))
         {
-            var page = await receiver.PeekMessagesAsync(Math.Min(PageSize, ScanLimit - scanned), next, cancellationToken);
-            if (page.Count == 0)
+            long? next = cursor is { } at && at.Source == source ? at.NextSequenceNumber : null;
+            await using var receiver = CreateDeadLetterReceiver(source);
+            while (true)
             {
-                return new Page<DeadLetter>(items, null);
-            }
-
-            foreach (var message in page)
-            {
-                scanned++;
-                next = message.SequenceNumber + 1;
-                if (Read(message) is { } deadLetter && filter.Matches(deadLetter))
+                if (items.Count == limit || scanned == ScanLimit)
                 {
-                    items.Add(deadLetter);
-                    if (items.Count == limit)
+                    return new Page<DeadLetter>(items, DeadLetterCursor.Encode(source, next ?? 0));
+                }
+
+                var page = await receiver.PeekMessagesAsync(Math.Min(PageSize, ScanLimit - scanned), next, cancellationToken);
+                if (page.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (var message in page)
+                {
+                    scanned++;
+                    next = message.SequenceNumber + 1;
+                    if (Read(source, message) is { } deadLetter && filter.Matches(deadLetter))
                     {
-                        break;
+                        items.Add(deadLetter);
+                        if (items.Count == limit)
+                        {
+                            break;
+                        }
                     }
                 }
             }
         }
 
-        return new Page<DeadLetter>(items, DeadLetterCursor.Encode(next ?? 0));
+        return new Page<DeadLetter>(items, null);
     }
 
     public async Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task> requeue, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(requeue);
-        return dryRun ? new ReplayCount(await CountMatchesAsync(filter, cancellationToken), 0) : await ReplayMatchesAsync(filter, requeue, cancellationToken);
+        var budget = new ScanBudget();
+        var (matched, replayed) = (0, 0);
+        foreach (var source in SourcesFor(filter))
+        {
+            var count = dryRun
+                ? new ReplayCount(await CountMatchesAsync(source, filter, budget, cancellationToken), 0)
+                : await ReplayMatchesAsync(source, filter, requeue, budget, cancellationToken);
+            matched += count.Matched;
+            replayed += count.Replayed;
+        }
+
+        return new ReplayCount(matched, replayed);
     }
 
-    private async Task<int> CountMatchesAsync(DeadLetterFilter filter, CancellationToken cancellationToken)
+    /// <summary>A subscription filter selects deliveries only, and a stage filter its own sub-queue: the other is not even peeked.</summary>
+    private static IEnumerable<DeadLetterStage> SourcesFor(DeadLetterFilter filter) =>
+        Sources.Where(source => (filter.Stage is null || filter.Stage == source)
+            && (filter.SubscriptionId is null || source == DeadLetterStage.Delivery));
+
+    private async Task<int> CountMatchesAsync(DeadLetterStage source, DeadLetterFilter filter, ScanBudget budget, CancellationToken cancellationToken)
     {
-        await using var receiver = CreateDeadLetterReceiver();
+        await using var receiver = CreateDeadLetterReceiver(source);
         long? next = null;
-        var (scanned, matched) = (0, 0);
-        while (scanned < ScanLimit)
+        var matched = 0;
+        while (budget.Left > 0)
         {
-            var page = await receiver.PeekMessagesAsync(Math.Min(PageSize, ScanLimit - scanned), next, cancellationToken);
+            var page = await receiver.PeekMessagesAsync(Math.Min(PageSize, budget.Left), next, cancellationToken);
             if (page.Count == 0)
             {
                 break;
             }
 
-            scanned += page.Count;
+            budget.Used += page.Count;
             next = page[^1].SequenceNumber + 1;
-            matched += page.Count(message => Read(message) is { } deadLetter && filter.Matches(deadLetter));
+            matched += page.Count(message => Read(source, message) is { } deadLetter && filter.Matches(deadLetter));
         }
 
         return matched;
@@ -82,27 +109,32 @@ internal sealed class ServiceBusDeadLetterStore(ServiceBusClient client) : IDead
     /// then abandoned (a lock that expires first has the same effect). A matching one leaves the sub-queue only
     /// after <paramref name="requeue"/> returned.
     /// </summary>
-    private async Task<ReplayCount> ReplayMatchesAsync(DeadLetterFilter filter, Func<DeadLetter, CancellationToken, Task> requeue, CancellationToken cancellationToken)
+    private async Task<ReplayCount> ReplayMatchesAsync(
+        DeadLetterStage source,
+        DeadLetterFilter filter,
+        Func<DeadLetter, CancellationToken, Task> requeue,
+        ScanBudget budget,
+        CancellationToken cancellationToken)
     {
-        await using var receiver = CreateDeadLetterReceiver();
+        await using var receiver = CreateDeadLetterReceiver(source);
         var held = new List<ServiceBusReceivedMessage>();
         var seen = new HashSet<long>();
-        var (received, matched, replayed) = (0, 0, 0);
+        var (matched, replayed) = (0, 0);
         try
         {
-            while (received < ScanLimit)
+            while (budget.Left > 0)
             {
-                var batch = await receiver.ReceiveMessagesAsync(Math.Min(PageSize, ScanLimit - received), ReceiveWait, cancellationToken);
+                var batch = await receiver.ReceiveMessagesAsync(Math.Min(PageSize, budget.Left), ReceiveWait, cancellationToken);
                 if (batch.Count == 0)
                 {
                     break;
                 }
 
-                received += batch.Count;
+                budget.Used += batch.Count;
                 foreach (var message in batch)
                 {
                     held.Add(message);
-                    if (!seen.Add(message.SequenceNumber) || Read(message) is not { } deadLetter || !filter.Matches(deadLetter))
+                    if (!seen.Add(message.SequenceNumber) || Read(source, message) is not { } deadLetter || !filter.Matches(deadLetter))
                     {
                         continue;
                     }
@@ -138,19 +170,39 @@ internal sealed class ServiceBusDeadLetterStore(ServiceBusClient client) : IDead
         }
     }
 
-    private ServiceBusReceiver CreateDeadLetterReceiver() =>
-        client.CreateReceiver(MessagingNames.Deliveries, new ServiceBusReceiverOptions
+    private ServiceBusReceiver CreateDeadLetterReceiver(DeadLetterStage source)
+    {
+        var options = new ServiceBusReceiverOptions
         {
             SubQueue = SubQueue.DeadLetter,
             ReceiveMode = ServiceBusReceiveMode.PeekLock,
             PrefetchCount = 0,
-        });
+        };
+        return source == DeadLetterStage.FanOut
+            ? client.CreateReceiver(MessagingNames.Events, MessagingNames.FanOutSubscription, options)
+            : client.CreateReceiver(MessagingNames.Deliveries, options);
+    }
 
-    private static DeadLetter? Read(ServiceBusReceivedMessage message) =>
-        DeadLetteredMessageReader.Read(
+    private static DeadLetter? Read(DeadLetterStage source, ServiceBusReceivedMessage message) => source == DeadLetterStage.FanOut
+        ? DeadLetteredMessageReader.ReadFanOut(
+            message.ApplicationProperties,
+            message.DeadLetterReason,
+            message.DeadLetterErrorDescription,
+            message.Body.ToMemory().Span,
+            message.EnqueuedTime,
+            message.DeliveryCount)
+        : DeadLetteredMessageReader.Read(
             message.ApplicationProperties,
             message.DeadLetterReason,
             message.DeadLetterErrorDescription,
             message.Body.ToMemory().Span,
             message.EnqueuedTime);
+
+    /// <summary>What one call may still look at, shared by both sub-queues.</summary>
+    private sealed class ScanBudget
+    {
+        public int Used { get; set; }
+
+        public int Left => ScanLimit - Used;
+    }
 }

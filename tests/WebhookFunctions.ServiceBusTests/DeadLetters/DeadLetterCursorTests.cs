@@ -1,4 +1,7 @@
+using System.Buffers.Text;
+using System.Text;
 using WebhookFunctions.Engine.Common;
+using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.ServiceBus.DeadLetters;
 
 namespace WebhookFunctions.ServiceBusTests.DeadLetters;
@@ -6,13 +9,19 @@ namespace WebhookFunctions.ServiceBusTests.DeadLetters;
 public class DeadLetterCursorTests
 {
     [Theory]
-    [InlineData(0L)]
-    [InlineData(1L)]
-    [InlineData(8_589_934_592L)]
-    [InlineData(long.MaxValue)]
-    public void A_token_decodes_to_the_sequence_number_it_was_made_from(long sequenceNumber)
+    [InlineData(DeadLetterStage.Delivery, 0L)]
+    [InlineData(DeadLetterStage.Delivery, 8_589_934_592L)]
+    [InlineData(DeadLetterStage.FanOut, 1L)]
+    [InlineData(DeadLetterStage.FanOut, long.MaxValue)]
+    public void A_token_decodes_to_the_sub_queue_and_sequence_number_it_was_made_from(DeadLetterStage source, long sequenceNumber)
     {
-        Assert.Equal(sequenceNumber, DeadLetterCursor.Decode(DeadLetterCursor.Encode(sequenceNumber)));
+        Assert.Equal((source, sequenceNumber), DeadLetterCursor.Decode(DeadLetterCursor.Encode(source, sequenceNumber)));
+    }
+
+    [Fact]
+    public void The_two_sub_queues_give_different_tokens_for_the_same_sequence_number()
+    {
+        Assert.NotEqual(DeadLetterCursor.Encode(DeadLetterStage.Delivery, 7), DeadLetterCursor.Encode(DeadLetterStage.FanOut, 7));
     }
 
     [Theory]
@@ -26,7 +35,7 @@ public class DeadLetterCursorTests
     [Fact]
     public void The_token_is_url_safe()
     {
-        var token = DeadLetterCursor.Encode(long.MaxValue);
+        var token = DeadLetterCursor.Encode(DeadLetterStage.FanOut, long.MaxValue);
 
         Assert.Matches("^[A-Za-z0-9_-]+$", token);
     }
@@ -34,17 +43,24 @@ public class DeadLetterCursorTests
     [Theory]
     [InlineData("12345")]
     [InlineData("not a token!")]
-    [InlineData("c2JkbHE6LTE")] // "sbdlq:-1"
-    [InlineData("c2JkbHE6YWJj")] // "sbdlq:abc"
-    [InlineData("b3RoZXI6MTA")] // "other:10"
-    public void A_token_this_listing_did_not_make_is_refused(string token)
+    [InlineData("sbdlq:-1")]
+    [InlineData("sbdlq:10")]
+    [InlineData("sbdlq:d:abc")]
+    [InlineData("sbdlq:d:-1")]
+    [InlineData("sbdlq:x:10")]
+    [InlineData("sbdlq:f:")]
+    [InlineData("other:d:10")]
+    public void A_token_this_listing_did_not_make_is_refused(string text)
     {
+        var token = text.Contains(':', StringComparison.Ordinal) ? Base64Url.EncodeToString(Encoding.ASCII.GetBytes(text)) : text;
+
         Assert.Throws<InvalidContinuationTokenException>(() => DeadLetterCursor.Decode(token));
     }
 
     [Fact]
-    public void A_negative_sequence_number_cannot_be_encoded()
+    public void A_negative_sequence_number_or_an_unknown_stage_cannot_be_encoded()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => DeadLetterCursor.Encode(-1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DeadLetterCursor.Encode(DeadLetterStage.Delivery, -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DeadLetterCursor.Encode((DeadLetterStage)7, 1));
     }
 }

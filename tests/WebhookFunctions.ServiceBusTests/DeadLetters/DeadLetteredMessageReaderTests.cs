@@ -1,5 +1,6 @@
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.ServiceBus.DeadLetters;
 using WebhookFunctions.ServiceBus.Messages;
 
@@ -24,6 +25,24 @@ public class DeadLetteredMessageReaderTests
             Enqueued);
 
         Assert.Equal(original, read);
+    }
+
+    [Fact]
+    public void A_notice_reads_as_a_fan_out_dead_letter_from_its_properties_or_else_its_body()
+    {
+        var notice = new EventNotice("evt_1", "order.created", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        var shape = EventNoticeMessageShape.For(notice);
+
+        var fromBoth = DeadLetteredMessageReader.ReadFanOut(shape.ApplicationProperties, "MaxDeliveryCountExceeded", null, shape.Body.Span, Enqueued, 10);
+        var fromBody = DeadLetteredMessageReader.ReadFanOut(new Dictionary<string, object>(), null, null, shape.Body.Span, Enqueued, 3);
+        var fromProperties = DeadLetteredMessageReader.ReadFanOut(shape.ApplicationProperties, null, null, "not json"u8, Enqueued, 1);
+
+        Assert.Equal(
+            new DeadLetter("evt_1", null, "order.created", DeadLetterReason.MaxAttemptsExceeded, "Service Bus dead-lettered the message (MaxDeliveryCountExceeded).", 10, Enqueued, Enqueued, null, null, notice.TraceParent, DeadLetterStage.FanOut),
+            fromBoth);
+        Assert.Equal(("evt_1", 3, DeadLetterStage.FanOut, notice.TraceParent), (fromBody?.EventId, fromBody?.Attempts, fromBody?.Stage, fromBody?.TraceParent));
+        Assert.Equal(("evt_1", "order.created", (string?)null), (fromProperties?.EventId, fromProperties?.EventType, fromProperties?.TraceParent));
+        Assert.Null(DeadLetteredMessageReader.ReadFanOut(new Dictionary<string, object>(), null, null, "[]"u8, Enqueued, 1));
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         while (token is not null);
 
         Assert.Equal(written, listed);
-        Assert.Equal([DeadLetterCursor.Encode(121), DeadLetterCursor.Encode(241), null], tokens);
+        Assert.Equal([DeadLetterCursor.Encode(DeadLetterStage.Delivery, 121), DeadLetterCursor.Encode(DeadLetterStage.Delivery, 241), null], tokens);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         var second = await _store.ListAsync(filter, 10, first.ContinuationToken, CancellationToken.None);
 
         Assert.Empty(first.Items);
-        Assert.Equal(DeadLetterCursor.Encode(ServiceBusDeadLetterStore.ScanLimit + 1), first.ContinuationToken);
+        Assert.Equal(DeadLetterCursor.Encode(DeadLetterStage.Delivery, ServiceBusDeadLetterStore.ScanLimit + 1), first.ContinuationToken);
         Assert.Equal("evt_wanted", Assert.Single(second.Items).EventId);
     }
 
@@ -225,7 +225,96 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         Assert.NotNull(_harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
     }
 
+    [Fact]
+    public async Task A_notice_the_broker_dead_lettered_in_the_fan_out_subscription_is_listed_as_a_fan_out_dead_letter()
+    {
+        await DeadLetterAsync(Sample("evt_1", "sub_a"));
+        await StrandNoticeAsync("evt_2");
+
+        var page = await _store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
+
+        Assert.Equal([("evt_1", DeadLetterStage.Delivery), ("evt_2", DeadLetterStage.FanOut)], page.Items.Select(d => (d.EventId, d.Stage)));
+        var fanOut = page.Items[1];
+        Assert.Null(fanOut.SubscriptionId);
+        Assert.Equal(("order.created", DeadLetterReason.MaxAttemptsExceeded, MessagingNames.MaxDeliveryCount), (fanOut.EventType, fanOut.Reason, fanOut.Attempts));
+        Assert.Equal("Service Bus dead-lettered the message (MaxDeliveryCountExceeded): Message could not be consumed after 10 delivery attempts.", fanOut.Description);
+        Assert.Equal(("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", (int?)null), (fanOut.TraceParent, fanOut.LastStatusCode));
+        Assert.Equal(TransportHarness.Start, fanOut.FirstAttemptAt);
+    }
+
+    [Fact]
+    public async Task The_stage_filter_selects_one_sub_queue_and_a_subscription_filter_selects_deliveries()
+    {
+        await DeadLetterAsync(Sample("evt_1", "sub_a"));
+        await StrandNoticeAsync("evt_2");
+
+        var fanOut = await _store.ListAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), 10, null, CancellationToken.None);
+        var deliveries = await _store.ListAsync(new DeadLetterFilter(Stage: DeadLetterStage.Delivery), 10, null, CancellationToken.None);
+        var bySubscription = await _store.ListAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), 10, null, CancellationToken.None);
+        var count = await _store.ReplayAsync(new DeadLetterFilter(), dryRun: true, (_, _) => Task.CompletedTask, CancellationToken.None);
+        var fanOutCount = await _store.ReplayAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), dryRun: true, (_, _) => Task.CompletedTask, CancellationToken.None);
+
+        Assert.Equal("evt_2", Assert.Single(fanOut.Items).EventId);
+        Assert.Equal("evt_1", Assert.Single(deliveries.Items).EventId);
+        Assert.Equal("evt_1", Assert.Single(bySubscription.Items).EventId);
+        Assert.Equal((new ReplayCount(2, 0), new ReplayCount(1, 0)), (count, fanOutCount));
+    }
+
+    [Fact]
+    public async Task The_cursor_carries_a_listing_from_the_deliveries_sub_queue_into_the_fan_out_one()
+    {
+        await DeadLetterAsync(Sample("evt_1", "sub_a"));
+        await DeadLetterAsync(Sample("evt_2", "sub_a"));
+        await StrandNoticeAsync("evt_3");
+        await StrandNoticeAsync("evt_4");
+
+        var first = await _store.ListAsync(new DeadLetterFilter(), 3, null, CancellationToken.None);
+        var second = await _store.ListAsync(new DeadLetterFilter(), 3, first.ContinuationToken, CancellationToken.None);
+
+        Assert.Equal(["evt_1", "evt_2", "evt_3"], first.Items.Select(d => d.EventId));
+        Assert.Equal(DeadLetterStage.FanOut, DeadLetterCursor.Decode(first.ContinuationToken)?.Source);
+        Assert.Equal("evt_4", Assert.Single(second.Items).EventId);
+        Assert.Null(second.ContinuationToken);
+    }
+
+    [Fact]
+    public async Task Replaying_a_fan_out_dead_letter_resends_the_notice_past_duplicate_detection_and_removes_it()
+    {
+        await StrandNoticeAsync("evt_1");
+        var service = new DeadLetterService(_store, new ServiceBusDeliveryQueue(_harness.Client), new ServiceBusEventQueue(_harness.Client), NullLogger<DeadLetterService>.Instance);
+
+        var count = await service.ReplayAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), dryRun: false, CancellationToken.None);
+
+        Assert.Equal(new ReplayCount(1, 1), count.Value);
+        Assert.Empty(_harness.Broker.Peek(EntityPaths.DeadLetter(WebhookTopology.FanOutSubscription)));
+        var resent = Assert.Single(_harness.Broker.Peek(WebhookTopology.FanOutSubscription));
+        Assert.StartsWith("evt_1#r", resent.MessageId, StringComparison.Ordinal);
+        Assert.Equal(("evt_1", 0), (MessageCodec.DecodeEventNotice(resent.Body.ToMemory().Span).EventId, resent.DeliveryCount));
+    }
+
+    [Fact]
+    public async Task A_dead_lettered_message_in_the_fan_out_sub_queue_that_names_no_event_is_left_out()
+    {
+        _harness.Broker.Send(MessagingNames.Events, new ServiceBusMessage("not a notice") { MessageId = "junk" });
+        _harness.Broker.DeadLetter(_harness.Broker.ReceiveNext(WebhookTopology.FanOutSubscription)!.LockToken, null, DeadLetterMessageShape.InvalidBodyReason, "not json");
+
+        var page = await _store.ListAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), 10, null, CancellationToken.None);
+
+        Assert.Empty(page.Items);
+        Assert.Null(page.ContinuationToken);
+    }
+
     public ValueTask DisposeAsync() => _harness.DisposeAsync();
+
+    /// <summary>A notice on the events topic whose fan-out never succeeds: abandoned until the broker dead-letters it itself.</summary>
+    private async Task StrandNoticeAsync(string eventId)
+    {
+        await new ServiceBusEventQueue(_harness.Client).SendAsync(new EventNotice(eventId, "order.created", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), CancellationToken.None);
+        for (var delivery = 0; delivery < MessagingNames.MaxDeliveryCount; delivery++)
+        {
+            _harness.Broker.Abandon(_harness.Broker.ReceiveNext(WebhookTopology.FanOutSubscription)!.LockToken);
+        }
+    }
 
     /// <summary>A delivery message for the dead letter's job, received and dead-lettered by the real settlement.</summary>
     private async Task DeadLetterAsync(DeadLetter deadLetter)

@@ -135,25 +135,29 @@ public sealed class DeliveryFlowTests(FunctionsFlow flow)
     }
 
     [Fact]
-    public async Task A_fan_out_that_throws_leaves_its_message_to_be_redelivered_until_the_broker_dead_letters_it_after_ten_deliveries()
+    public async Task A_fan_out_that_meets_a_fault_reschedules_its_notice_instead_of_burning_deliveries_and_delivers_once_the_fault_clears()
     {
         var type = Unique("stuck") + ".event";
         var name = Unique("stuck");
         await flow.SubscribeAsync(Receiver.Endpoint(name), type);
-        var failuresBefore = flow.Pump.Failures.Count;
 
         string eventId;
         using (flow.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException("The deliveries queue is unavailable.", ServiceBusFailureReason.ServiceCommunicationProblem)))
         {
             eventId = await PublishAsync(type);
-            await Eventually.HoldsAsync(() => flow.Broker.Peek(FanOutDeadLetters).Any(m => m.Body.ToString().Contains(eventId, StringComparison.Ordinal)), "the event notice is dead-lettered");
+            await Eventually.HoldsAsync(
+                () => flow.Pump.Invocations.Any(i => i.MessageId == eventId + "#f1"),
+                "the notice's first fault retry reaches the fan-out function");
         }
 
-        var deadLettered = Assert.Single(flow.Broker.Peek(FanOutDeadLetters), m => m.Body.ToString().Contains(eventId, StringComparison.Ordinal));
-        Assert.Equal("MaxDeliveryCountExceeded", deadLettered.DeadLetterReason);
-        Assert.Equal(MessagingNames.MaxDeliveryCount, deadLettered.DeliveryCount);
-        Assert.Equal(MessagingNames.MaxDeliveryCount, flow.Pump.Failures.Count - failuresBefore);
-        Assert.Empty(Receiver.At(name));
+        await Receiver.WaitForAsync(name, 1);
+        await flow.WaitUntilBrokerIsDrainedAsync();
+        var notices = flow.Pump.Invocations.Where(i => i.EntityPath == WebhookTopology.FanOutSubscription && i.MessageId.StartsWith(eventId, StringComparison.Ordinal)).ToList();
+        Assert.Equal(eventId, notices[0].MessageId);
+        Assert.All(notices, notice => Assert.Equal(1, notice.DeliveryCount));
+        Assert.Equal(Enumerable.Range(0, notices.Count), notices.Select(n => n.FaultRetries));
+        Assert.DoesNotContain(flow.Broker.Peek(FanOutDeadLetters), m => m.Body.ToString().Contains(eventId, StringComparison.Ordinal));
+        Assert.Equal(eventId, Assert.Single(Receiver.At(name)).Header("webhook-id"));
     }
 
     [Fact]

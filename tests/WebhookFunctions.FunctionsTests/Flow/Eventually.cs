@@ -10,14 +10,16 @@ internal static class Eventually
         await HoldsAsync(() => Task.FromResult(condition()), what);
     }
 
-    public static async Task HoldsAsync(Func<Task<bool>> condition, string what)
+    public static Task HoldsAsync(Func<Task<bool>> condition, string what) => HoldsAsync(condition, what, Patience);
+
+    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, TimeSpan patience)
     {
-        var deadline = DateTime.UtcNow + Patience;
+        var deadline = DateTime.UtcNow + patience;
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Not within {Patience.TotalSeconds} s: {what}.");
+                throw new TimeoutException($"Not within {patience.TotalSeconds} s: {what}.");
             }
 
             await Task.Delay(50);

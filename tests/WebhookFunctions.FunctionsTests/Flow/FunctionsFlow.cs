@@ -16,13 +16,20 @@ namespace WebhookFunctions.FunctionsTests.Flow;
 /// ServiceBusClient the in-memory broker's, the FanOut and Deliver functions fed from that broker, and webhooks sent
 /// to a real Kestrel receiver on loopback.
 /// </summary>
-public sealed class FunctionsFlow(IMessageSink diagnostics) : IAsyncLifetime
+public sealed class FunctionsFlow : IAsyncLifetime
 {
     /// <summary>Three attempts, the retries a second apart, so a dead letter comes within seconds.</summary>
     public static readonly IReadOnlyList<TimeSpan> RetrySchedule = [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)];
 
-    private readonly AzuriteFixture azurite = new(diagnostics);
+    private readonly AzuriteFixture? azurite;
+    private readonly string? storageConnectionString;
     private IHost? app;
+
+    /// <summary>The collection fixture: an Azurite of its own.</summary>
+    public FunctionsFlow(IMessageSink diagnostics) => azurite = new AzuriteFixture(diagnostics);
+
+    /// <summary>On storage the test owns (and may stop): it is neither started nor stopped here.</summary>
+    internal FunctionsFlow(string storageConnectionString) => this.storageConnectionString = storageConnectionString;
 
     internal ServiceBusBroker Broker { get; } = WebhookTopology.CreateBroker(TimeProvider.System);
 
@@ -34,12 +41,16 @@ public sealed class FunctionsFlow(IMessageSink diagnostics) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await azurite.InitializeAsync();
+        if (azurite is not null)
+        {
+            await azurite.InitializeAsync();
+        }
+
         Receiver = await ScriptedReceiver.StartAsync();
 
         var settings = new Dictionary<string, string?>
         {
-            ["Storage__ConnectionString"] = azurite.ConnectionString,
+            ["Storage__ConnectionString"] = storageConnectionString ?? azurite!.ConnectionString,
             ["Storage__NamePrefix"] = $"w{Guid.NewGuid():N}"[..12],
             ["Delivery__AllowHttpUrls"] = "true",
             ["Delivery__Jitter"] = "0",
@@ -76,7 +87,10 @@ public sealed class FunctionsFlow(IMessageSink diagnostics) : IAsyncLifetime
         }
 
         app?.Dispose();
-        await azurite.DisposeAsync();
+        if (azurite is not null)
+        {
+            await azurite.DisposeAsync();
+        }
     }
 
     internal async Task<(string Id, string Secret)> SubscribeAsync(string url, string eventType)

@@ -28,6 +28,13 @@ internal sealed class ScriptedReceiver : IAsyncDisposable
         return receiver.Url(name).ToString();
     }
 
+    /// <summary>A new endpoint's URL: it answers 200 to each request after <paramref name="delay"/>, as a slow receiver does.</summary>
+    public string SlowEndpoint(string name, TimeSpan delay)
+    {
+        endpoints[name] = new ScriptedEndpoint(new ConcurrentQueue<int>(), 200) { Delay = delay };
+        return receiver.Url(name).ToString();
+    }
+
     /// <summary>From now on the endpoint answers <paramref name="status"/>.</summary>
     public void Heal(string name, int status) => endpoints[name].Lasting = status;
 
@@ -51,6 +58,11 @@ internal sealed class ScriptedReceiver : IAsyncDisposable
             return;
         }
 
+        if (endpoint.Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(endpoint.Delay, context.RequestAborted);
+        }
+
         endpoint.Received.Enqueue(new ReceivedRequest(
             context.Request.Headers.ToDictionary(header => header.Key, header => header.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             body.ToArray()));
@@ -62,6 +74,8 @@ internal sealed class ScriptedReceiver : IAsyncDisposable
         public ConcurrentQueue<int> Script => script;
 
         public int Lasting { get; set; } = lasting;
+
+        public TimeSpan Delay { get; init; }
 
         public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
     }

@@ -16,10 +16,14 @@ internal sealed class TriggerPump(IServiceProvider services, ServiceBusBroker br
 {
     private readonly CancellationTokenSource stopping = new();
     private readonly ConcurrentQueue<Exception> failures = new();
+    private readonly ConcurrentQueue<Invocation> invocations = new();
     private Task? running;
 
     /// <summary>What the functions threw, in order; each left its message to be abandoned.</summary>
     public IReadOnlyCollection<Exception> Failures => failures;
+
+    /// <summary>Every message handed to a function, in order, as it was received.</summary>
+    public IReadOnlyCollection<Invocation> Invocations => invocations;
 
     public void Start() => running = Task.Run(() => RunAsync(stopping.Token));
 
@@ -62,6 +66,8 @@ internal sealed class TriggerPump(IServiceProvider services, ServiceBusBroker br
             return false;
         }
 
+        invocations.Enqueue(new Invocation(entityPath, message.MessageId, message.DeliveryCount, message.ApplicationProperties.TryGetValue("faultRetries", out var faultRetries) ? Convert.ToInt32(faultRetries, System.Globalization.CultureInfo.InvariantCulture) : 0));
+
         // One scope and one function instance per invocation, as the worker creates them.
         await using var scope = services.CreateAsyncScope();
         var function = ActivatorUtilities.CreateInstance<TFunction>(scope.ServiceProvider);
@@ -87,3 +93,6 @@ internal sealed class TriggerPump(IServiceProvider services, ServiceBusBroker br
         return true;
     }
 }
+
+/// <summary>One message handed to a function: where it came from, its id, its delivery count and its fault retries so far.</summary>
+internal sealed record Invocation(string EntityPath, string MessageId, int DeliveryCount, int FaultRetries);

@@ -161,6 +161,37 @@ public sealed class DeliveryFlowTests(FunctionsFlow flow)
     }
 
     [Fact]
+    public async Task A_notice_the_broker_dead_letters_is_listed_as_a_fan_out_dead_letter_and_replaying_it_delivers_the_event()
+    {
+        var type = Unique("refused") + ".event";
+        var name = Unique("refused");
+        await flow.SubscribeAsync(Receiver.Endpoint(name), type);
+
+        string eventId;
+        using (flow.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException("The namespace's quota is used up.", ServiceBusFailureReason.QuotaExceeded)))
+        {
+            eventId = await PublishAsync(type);
+            await Eventually.HoldsAsync(() => flow.Broker.Peek(FanOutDeadLetters).Any(m => m.Body.ToString().Contains(eventId, StringComparison.Ordinal)), "the event notice is dead-lettered");
+        }
+
+        var listed = await flow.Http.SendAsync("GET", $"/api/dead-letters?stage=fanOut&eventType={type}");
+        Assert.True(listed.StatusCode == 200, listed.ToString());
+        var deadLetter = Assert.Single(listed.Json().GetProperty("items").EnumerateArray());
+        Assert.Equal(("fanOut", JsonValueKind.Null, "maxAttemptsExceeded"), (deadLetter.GetProperty("stage").GetString(), deadLetter.GetProperty("subscriptionId").ValueKind, deadLetter.GetProperty("reason").GetString()));
+        Assert.Equal(10, deadLetter.GetProperty("attempts").GetInt32());
+        var deliveries = await flow.Http.SendAsync("GET", $"/api/dead-letters?stage=delivery&eventType={type}");
+        Assert.Empty(deliveries.Json().GetProperty("items").EnumerateArray());
+
+        var replay = await flow.Http.SendAsync("POST", "/api/dead-letters/replay", JsonSerializer.Serialize(new { stage = "fanOut", eventId, dryRun = false }));
+        Assert.True(replay.StatusCode == 200, replay.ToString());
+        Assert.Equal((1, 1), (replay.Json().GetProperty("matched").GetInt32(), replay.Json().GetProperty("replayed").GetInt32()));
+
+        Assert.Equal(eventId, Assert.Single(await Receiver.WaitForAsync(name, 1)).Header("webhook-id"));
+        var after = await flow.Http.SendAsync("GET", $"/api/dead-letters?stage=fanOut&eventType={type}");
+        Assert.Empty(after.Json().GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
     public async Task After_rotation_both_signatures_are_sent_and_each_verifies()
     {
         var type = Unique("rotate") + ".event";

@@ -2,8 +2,9 @@ namespace WebhookFunctions.Testing.ServiceBus;
 
 /// <summary>
 /// The message ids a topic with RequiresDuplicateDetection was sent within its history window. As on Service Bus, only
-/// the MessageId counts, an id is remembered from its send, and a scheduled message counts from its send too (not from
-/// when it comes due): a scheduled send and a plain one with the same id within the window are duplicates either way.
+/// the MessageId counts, and scheduled messages are included: a scheduled send and a plain one with the same id within
+/// the window are duplicates, whichever came first. An id is remembered from its send, a scheduled one's too (the
+/// documentation leaves open whether the broker counts from the send or the scheduled time; no test depends on it).
 /// </summary>
 internal sealed class DuplicateDetectionHistory
 {

@@ -57,6 +57,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>From now on the endpoint answers <paramref name="answer"/> (e.g. a receiver that heals).</summary>
     public void Heal(string name, Answer answer) => EndpointNamed(name).Heal(answer);
 
+    /// <summary>Requests received so far, at every endpoint.</summary>
+    public int Count => endpoints.Values.Sum(endpoint => endpoint.Received.Count);
+
     public IReadOnlyList<ReceivedWebhook> At(string name) => EndpointNamed(name).Received.ToList();
 
     /// <summary>Waits for <paramref name="count"/> requests at the endpoint and returns all it has.</summary>
@@ -98,18 +101,32 @@ public sealed class WebhookReceiver : IAsyncDisposable
         await endpoint.NextAnswer().WriteAsync(context);
     }
 
-    /// <summary>The Standard Webhooks check a receiver makes: one of the signatures is this secret's, and the timestamp is recent.</summary>
+    /// <summary>
+    /// The Standard Webhooks check a receiver makes: one of the signatures is this secret's, and the timestamp is
+    /// recent. Each signature is handed to the verifier alone: StandardWebhooks 1.1.2 stops after the first of a
+    /// space-separated list, and during a rotation there are two.
+    /// </summary>
     private static bool Verifies(string secret, byte[] body, IHeaderDictionary headers)
     {
-        try
+        var verifier = new StandardWebhook(secret);
+        var payload = System.Text.Encoding.UTF8.GetString(body);
+        return headers["webhook-signature"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(signature =>
         {
-            new StandardWebhook(secret).Verify(System.Text.Encoding.UTF8.GetString(body), headers);
-            return true;
-        }
-        catch (WebhookVerificationException)
-        {
-            return false;
-        }
+            try
+            {
+                verifier.Verify(payload, new HeaderDictionary
+                {
+                    ["webhook-id"] = headers["webhook-id"],
+                    ["webhook-timestamp"] = headers["webhook-timestamp"],
+                    ["webhook-signature"] = signature,
+                });
+                return true;
+            }
+            catch (WebhookVerificationException)
+            {
+                return false;
+            }
+        });
     }
 
     private sealed class ScriptedEndpoint(IEnumerable<Answer> first, Answer lasting)

@@ -20,6 +20,11 @@ public static class Eventually
         await ValueAsync(condition, held => held, _ => what, patience);
     }
 
+    /// <summary>Polls <paramref name="probe"/> until it finds something, and returns that.</summary>
+    public static async Task<T> FoundAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? patience = null)
+        where T : class =>
+        (await ValueAsync(probe, found => found is not null, _ => what, patience))!;
+
     /// <summary>
     /// Polls <paramref name="probe"/> until its value is <paramref name="done"/> and returns that value; on timeout the
     /// failure describes the last value seen.

@@ -26,6 +26,9 @@ public sealed class Answer
         return Task.CompletedTask;
     });
 
+    /// <summary>Whatever <paramref name="write"/> does with the request and its response (a stalled body, a redirect...).</summary>
+    public static Answer With(Func<HttpContext, Task> write) => new(write);
+
     /// <summary>Never answers: the request ends when the sender gives up and closes the connection.</summary>
     public static Answer Hang { get; } = new(async context =>
     {

@@ -8,6 +8,7 @@ namespace WebhookFunctions.Testing.Receivers;
 /// </summary>
 public sealed record ReceivedWebhook(
     string Endpoint,
+    string Method,
     IReadOnlyDictionary<string, string> Headers,
     byte[] Body,
     DateTimeOffset ReceivedAt,

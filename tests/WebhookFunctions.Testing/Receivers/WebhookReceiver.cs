@@ -24,7 +24,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private WebhookReceiver(WebApplication app)
     {
         this.app = app;
-        app.MapPost("/{name}", ReceiveAsync);
+        // Every method: a sender that followed a redirect with a GET would be seen too.
+        app.Map("/{name}", ReceiveAsync);
     }
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -40,7 +41,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return receiver;
     }
 
-    /// <summary>A new endpoint's URL: it answers <paramref name="first"/> in order, then <paramref name="lasting"/> (200 when null).</summary>
+    /// <summary>A new endpoint's URL (any method): it answers <paramref name="first"/> in order, then <paramref name="lasting"/> (200 when null).</summary>
     public string Endpoint(string name, Answer? lasting = null, params Answer[] first)
     {
         if (!endpoints.TryAdd(name, new ScriptedEndpoint(first, lasting ?? Answer.Status(200))))
@@ -54,8 +55,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>From now on the endpoint also accepts signatures made with <paramref name="secret"/>.</summary>
     public void Trust(string name, string secret) => EndpointNamed(name).Trust(secret);
 
-    /// <summary>From now on the endpoint answers <paramref name="answer"/> (e.g. a receiver that heals).</summary>
-    public void Heal(string name, Answer answer) => EndpointNamed(name).Heal(answer);
+    /// <summary>From now on the endpoint answers <paramref name="answer"/>, once its queued answers are used (e.g. a receiver that heals).</summary>
+    public void AnswerFromNowOn(string name, Answer answer) => EndpointNamed(name).AnswerFromNowOn(answer);
 
     /// <summary>Requests received so far, at every endpoint.</summary>
     public int Count => endpoints.Values.Sum(endpoint => endpoint.Received.Count);
@@ -93,6 +94,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var headers = context.Request.Headers;
         endpoint.Received.Enqueue(new ReceivedWebhook(
             name,
+            context.Request.Method,
             headers.ToDictionary(header => header.Key.ToLowerInvariant(), header => header.Value.ToString(), StringComparer.Ordinal),
             body,
             DateTimeOffset.UtcNow,
@@ -141,7 +143,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
         public void Trust(string secret) => ImmutableInterlocked.Update(ref trusted, list => list.Add(secret));
 
-        public void Heal(Answer answer) => Volatile.Write(ref lasting, answer);
+        public void AnswerFromNowOn(Answer answer) => Volatile.Write(ref lasting, answer);
 
         public Answer NextAnswer() => script.TryDequeue(out var next) ? next : Volatile.Read(ref lasting);
     }

@@ -79,7 +79,7 @@ public abstract class DeliveryScenarios(IWebhookHost host, WebhookReceiver recei
         Assert.Equal(RetrySchedule.Count, deadLetter.GetProperty("attempts").GetInt32());
         Assert.Equal(500, deadLetter.GetProperty("lastStatusCode").GetInt32());
 
-        receiver.Heal(subscriber.Endpoint, Answer.Status(204));
+        receiver.AnswerFromNowOn(subscriber.Endpoint, Answer.Status(204));
         var replay = await api.ReplayAsync(subscriber.Id);
 
         Assert.Equal((1, 1), (replay.GetProperty("matched").GetInt32(), replay.GetProperty("replayed").GetInt32()));

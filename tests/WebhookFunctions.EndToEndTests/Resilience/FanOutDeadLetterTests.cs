@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
 using WebhookFunctions.EndToEndTests.Hosting;
+using WebhookFunctions.Testing.Waiting;
 
 namespace WebhookFunctions.EndToEndTests.Resilience;
 
@@ -35,13 +36,12 @@ public sealed class FanOutDeadLetterTests
         var eventId = await WebhookApi.TryPublishAsync(server.Client, EventType);
 
         Assert.NotNull(eventId);
-        var deadLetter = default(JsonElement);
-        await WaitForAsync(async () =>
-        {
-            var items = (await server.Client.GetFromJsonAsync<JsonElement>("/api/dead-letters?stage=fanOut")).GetProperty("items");
-            deadLetter = items.GetArrayLength() == 1 ? items[0] : default;
-            return items.GetArrayLength() == 1;
-        });
+        var items = await Eventually.ValueAsync(
+            async () => (await server.Client.GetFromJsonAsync<JsonElement>("/api/dead-letters?stage=fanOut")).GetProperty("items"),
+            listed => listed.GetArrayLength() == 1,
+            listed => $"one fan-out dead letter is listed; the listing has {listed.GetArrayLength()}",
+            Patience);
+        var deadLetter = items[0];
         Assert.Equal(eventId, deadLetter.GetProperty("eventId").GetString());
         Assert.Equal("fanOut", deadLetter.GetProperty("stage").GetString());
         Assert.Equal(JsonValueKind.Null, deadLetter.GetProperty("subscriptionId").ValueKind);
@@ -59,18 +59,8 @@ public sealed class FanOutDeadLetterTests
         var counts = await replay.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal((1, 1), (counts.GetProperty("matched").GetInt32(), counts.GetProperty("replayed").GetInt32()));
-        await WaitForAsync(() => Task.FromResult(receiver.Arrivals.Any(a => a.WebhookId == eventId && a.Succeeded)));
+        await Eventually.HoldsAsync(() => receiver.Arrivals.Any(a => a.WebhookId == eventId && a.Succeeded), "the replayed event is delivered", Patience);
         Assert.Equal(["healthy"], receiver.Arrivals.Where(a => a.WebhookId == eventId).Select(a => a.Endpoint));
         Assert.Empty((await server.Client.GetFromJsonAsync<JsonElement>("/api/dead-letters")).GetProperty("items").EnumerateArray());
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Not seen within {Patience.TotalSeconds:0} s.");
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
-        }
     }
 }

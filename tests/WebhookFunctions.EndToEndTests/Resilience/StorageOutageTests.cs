@@ -7,6 +7,7 @@ using WebhookFunctions.Development;
 using WebhookFunctions.EndToEndTests.Hosting;
 using WebhookFunctions.Engine.Faults;
 using Xunit.Abstractions;
+using WebhookFunctions.Testing.Waiting;
 
 namespace WebhookFunctions.EndToEndTests.Resilience;
 
@@ -180,15 +181,8 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
         return count;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> state)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"The stream did not get going before the outage: {state()}.");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
-    }
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> state) =>
+        await Eventually.ValueAsync(() => Task.FromResult(condition()), going => going, _ => $"the stream gets going before the outage: {state()}", timeout);
 
     private sealed record OutageRun(long MostReceived, int Bound);
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using WebhookFunctions.EndToEndTests.Hosting;
 using WebhookFunctions.Testing.Waiting;
+using WebhookFunctions.Testing.Receivers;
 
 namespace WebhookFunctions.EndToEndTests.Resilience;
 
@@ -19,7 +20,7 @@ public sealed class FanOutDeadLetterTests
     [Fact]
     public async Task A_notice_that_keeps_failing_is_listed_as_a_fan_out_dead_letter_and_replay_fans_it_out_again()
     {
-        await using var receiver = await BehaviourReceiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         await using var server = await RunningServer.StartAsync(new Dictionary<string, string?>
         {
             ["Delivery:AllowHttpUrls"] = "true",

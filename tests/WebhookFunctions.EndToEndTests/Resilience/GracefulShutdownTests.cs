@@ -4,6 +4,7 @@ using WebhookFunctions.EndToEndTests.Hosting;
 using WebhookFunctions.Development;
 using Xunit.Abstractions;
 using WebhookFunctions.Testing.Waiting;
+using WebhookFunctions.Testing.Receivers;
 
 namespace WebhookFunctions.EndToEndTests.Resilience;
 
@@ -21,7 +22,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
     public async Task Stopping_under_load_completes_deliveries_in_flight_and_returns_the_rest_to_the_queue()
     {
         await using var azurite = await AzuriteLauncher.StartOnFreePortsAsync(NullLogger.Instance, CancellationToken.None);
-        await using var receiver = await BehaviourReceiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         var settings = new Dictionary<string, string?>
         {
             ["Storage:NamePrefix"] = $"g{Guid.NewGuid():N}"[..16],

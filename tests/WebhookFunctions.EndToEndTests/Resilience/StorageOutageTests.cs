@@ -8,6 +8,7 @@ using WebhookFunctions.EndToEndTests.Hosting;
 using WebhookFunctions.Engine.Faults;
 using Xunit.Abstractions;
 using WebhookFunctions.Testing.Waiting;
+using WebhookFunctions.Testing.Receivers;
 
 namespace WebhookFunctions.EndToEndTests.Resilience;
 
@@ -60,7 +61,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var prefix = $"o{Guid.NewGuid():N}"[..12];
         using var receives = new DeliveryCountRecorder(prefix);
-        await using var receiver = await BehaviourReceiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         await using var server = await RunningServer.StartOnStorageAsync(Settings(prefix, maxDequeueCount), storage.ConnectionString);
         var subscribers = new List<string>();
         for (var i = 0; i < Subscribers; i++)

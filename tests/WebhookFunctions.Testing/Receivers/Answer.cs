@@ -29,6 +29,13 @@ public sealed class Answer
     /// <summary>Whatever <paramref name="write"/> does with the request and its response (a stalled body, a redirect...).</summary>
     public static Answer With(Func<HttpContext, Task> write) => new(write);
 
+    /// <summary>Answers <paramref name="status"/> after <paramref name="delay"/>, unless the sender gives up first.</summary>
+    public static Answer After(TimeSpan delay, int status) => new(async context =>
+    {
+        await Task.Delay(delay, context.RequestAborted);
+        context.Response.StatusCode = status;
+    });
+
     /// <summary>Never answers: the request ends when the sender gives up and closes the connection.</summary>
     public static Answer Hang { get; } = new(async context =>
     {

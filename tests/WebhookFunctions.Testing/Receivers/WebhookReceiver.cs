@@ -19,7 +19,9 @@ namespace WebhookFunctions.Testing.Receivers;
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ScriptedEndpoint> endpoints = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<Arrival> arrivals = new();
     private readonly WebApplication app;
+    private int inFlight;
 
     private WebhookReceiver(WebApplication app)
     {
@@ -58,6 +60,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>From now on the endpoint answers <paramref name="answer"/>, once its queued answers are used (e.g. a receiver that heals).</summary>
     public void AnswerFromNowOn(string name, Answer answer) => EndpointNamed(name).AnswerFromNowOn(answer);
 
+    /// <summary>Every request answered or given up by its sender so far, at every endpoint, with the status it ended with.</summary>
+    public IReadOnlyCollection<Arrival> Arrivals => arrivals;
+
+    /// <summary>Requests received and not yet answered.</summary>
+    public int InFlight => Volatile.Read(ref inFlight);
+
     /// <summary>Requests received so far, at every endpoint.</summary>
     public int Count => endpoints.Values.Sum(endpoint => endpoint.Received.Count);
 
@@ -88,19 +96,43 @@ public sealed class WebhookReceiver : IAsyncDisposable
             return;
         }
 
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-        var body = buffer.ToArray();
-        var headers = context.Request.Headers;
-        endpoint.Received.Enqueue(new ReceivedWebhook(
-            name,
-            context.Request.Method,
-            headers.ToDictionary(header => header.Key.ToLowerInvariant(), header => header.Value.ToString(), StringComparer.Ordinal),
-            body,
-            DateTimeOffset.UtcNow,
-            endpoint.Trusted.Where(secret => Verifies(secret, body, headers)).ToList()));
+        var arrivedAt = DateTimeOffset.UtcNow;
+        Interlocked.Increment(ref inFlight);
+        try
+        {
+            arrivals.Enqueue(new Arrival(name, context.Request.Headers["webhook-id"].ToString(), arrivedAt, await AnswerAsync(context, endpoint, name, arrivedAt)));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight);
+        }
+    }
 
-        await endpoint.NextAnswer().WriteAsync(context);
+    /// <summary>Records the request, answers it, and returns the status it ended with (null: the sender hung up first).</summary>
+    private static async Task<int?> AnswerAsync(HttpContext context, ScriptedEndpoint endpoint, string name, DateTimeOffset arrivedAt)
+    {
+        try
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            var body = buffer.ToArray();
+            var headers = context.Request.Headers;
+            endpoint.Received.Enqueue(new ReceivedWebhook(
+                name,
+                context.Request.Method,
+                headers.ToDictionary(header => header.Key.ToLowerInvariant(), header => header.Value.ToString(), StringComparer.Ordinal),
+                body,
+                arrivedAt,
+                endpoint.Trusted.Where(secret => Verifies(secret, body, headers)).ToList()));
+
+            await endpoint.NextAnswer().WriteAsync(context);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or BadHttpRequestException)
+        {
+            return null;
+        }
+
+        return context.RequestAborted.IsCancellationRequested ? null : context.Response.StatusCode;
     }
 
     /// <summary>

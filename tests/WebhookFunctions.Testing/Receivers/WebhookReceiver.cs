@@ -72,11 +72,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public IReadOnlyList<ReceivedWebhook> At(string name) => EndpointNamed(name).Received.ToList();
 
     /// <summary>Waits for <paramref name="count"/> requests at the endpoint and returns all it has.</summary>
-    public async Task<IReadOnlyList<ReceivedWebhook>> WaitForAsync(string name, int count, TimeSpan? patience = null)
-    {
-        await Eventually.HoldsAsync(() => At(name).Count >= count, $"{count} request(s) at {name}; it has {At(name).Count}", patience);
-        return At(name);
-    }
+    public Task<IReadOnlyList<ReceivedWebhook>> WaitForAsync(string name, int count, TimeSpan? patience = null) =>
+        Eventually.ValueAsync(
+            () => Task.FromResult(At(name)),
+            received => received.Count >= count,
+            received => $"{count} request(s) at {name}; it has {received.Count}",
+            patience);
 
     public async ValueTask DisposeAsync()
     {

@@ -6,6 +6,7 @@ using System.Text.Json;
 using WebhookFunctions.EndToEndTests.Hosting;
 using Xunit.Abstractions;
 using static WebhookFunctions.EndToEndTests.Api.ApiAssertions;
+using WebhookFunctions.Testing.Waiting;
 
 namespace WebhookFunctions.EndToEndTests.Api;
 
@@ -200,20 +201,16 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
         publish.Headers.Add("Idempotency-Key", "seed-key");
         var eventId = (await AssertJsonAsync(await client.SendAsync(publish), HttpStatusCode.Accepted)).GetProperty("id").GetString()!;
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var deadLetters = await client.GetFromJsonAsync<JsonElement>($"/api/dead-letters?subscriptionId={blocked}");
-            var attempts = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}/deliveries");
-            if (deadLetters.GetProperty("items").GetArrayLength() == 1 && attempts.GetProperty("items").GetArrayLength() == 1)
+        var deadLetters = await Eventually.ValueAsync(
+            async () =>
             {
-                Assert.Equal("destinationBlocked", deadLetters.GetProperty("items")[0].GetProperty("reason").GetString());
-                break;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "The seeded event was never dead-lettered.");
-            await Task.Delay(100);
-        }
+                var listed = await client.GetFromJsonAsync<JsonElement>($"/api/dead-letters?subscriptionId={blocked}");
+                var attempts = await client.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}/deliveries");
+                return (Listed: listed, Attempts: attempts.GetProperty("items").GetArrayLength());
+            },
+            seen => seen.Listed.GetProperty("items").GetArrayLength() == 1 && seen.Attempts == 1,
+            _ => "the seeded event is dead-lettered after its one attempt");
+        Assert.Equal("destinationBlocked", deadLetters.Listed.GetProperty("items")[0].GetProperty("reason").GetString());
 
         var read = await client.GetAsync($"/api/subscriptions/{subscription}");
         await AssertJsonAsync(read, HttpStatusCode.OK);
@@ -225,13 +222,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
         (await AssertJsonAsync(await client.PostAsync("/api/subscriptions", Json(body)), HttpStatusCode.Created)).GetProperty("id").GetString()!;
 
     /// <summary>The seeded delivery settles (its message is deleted) a moment after its dead letter is written.</summary>
-    private static async Task WaitForQueuesToDrainAsync(string connectionString)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (await StorageSnapshot.QueuedMessagesAsync(connectionString) > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The queues never drained after seeding.");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitForQueuesToDrainAsync(string connectionString) => Eventually.HoldsAsync(
+        async () => await StorageSnapshot.QueuedMessagesAsync(connectionString) == 0,
+        "the queues drain after seeding");
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using WebhookFunctions.Engine.Health;
 using WebhookFunctions.EndToEndTests.Hosting;
 using WebhookFunctions.Development;
+using WebhookFunctions.Testing.Waiting;
 
 namespace WebhookFunctions.EndToEndTests.Api;
 
@@ -43,19 +44,13 @@ public sealed class HealthOutageTests
     }
 
     /// <summary>Polls the details until they turn 503 (the report in hand may still be the healthy one for a few seconds).</summary>
-    private static async Task<(HttpStatusCode Status, string Body)> WaitForUnhealthyDetailsAsync(HttpClient client)
-    {
-        var deadline = DateTime.UtcNow + OutageSeen;
-        while (true)
+    private static Task<(HttpStatusCode Status, string Body)> WaitForUnhealthyDetailsAsync(HttpClient client) => Eventually.ValueAsync(
+        async () =>
         {
             using var response = await client.GetAsync("/api/health/details");
-            var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode != HttpStatusCode.OK || DateTime.UtcNow > deadline)
-            {
-                return (response.StatusCode, body);
-            }
-
-            await Task.Delay(200);
-        }
-    }
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        },
+        details => details.StatusCode != HttpStatusCode.OK,
+        details => $"the health details report the outage; they still answer {(int)details.StatusCode}: {details.Item2}",
+        OutageSeen);
 }

@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebhookFunctions.Development;
 using Xunit.Abstractions;
+using WebhookFunctions.Testing.Receivers;
 
 namespace WebhookFunctions.EndToEndTests.Resilience;
 
@@ -32,7 +33,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var dataDirectory = Directory.CreateTempSubdirectory("webhooks-crash-");
         var azurite = await AzuriteLauncher.StartOnFreePortsAsync(AzuritePorts.FindFree, dataDirectory.FullName, NullLogger.Instance, CancellationToken.None);
         var ports = azurite.Ports;
-        await using var receiver = await BehaviourReceiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         await using var server = new ServerProcess(ServerEnvironment(ports));
         try
         {

@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
 using WebhookFunctions.EndToEndTests.Hosting;
+using WebhookFunctions.Testing.Waiting;
+using WebhookFunctions.Testing.Receivers;
 
 namespace WebhookFunctions.EndToEndTests.Resilience;
 
@@ -18,7 +20,7 @@ public sealed class FanOutDeadLetterTests
     [Fact]
     public async Task A_notice_that_keeps_failing_is_listed_as_a_fan_out_dead_letter_and_replay_fans_it_out_again()
     {
-        await using var receiver = await BehaviourReceiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         await using var server = await RunningServer.StartAsync(new Dictionary<string, string?>
         {
             ["Delivery:AllowHttpUrls"] = "true",
@@ -35,13 +37,12 @@ public sealed class FanOutDeadLetterTests
         var eventId = await WebhookApi.TryPublishAsync(server.Client, EventType);
 
         Assert.NotNull(eventId);
-        var deadLetter = default(JsonElement);
-        await WaitForAsync(async () =>
-        {
-            var items = (await server.Client.GetFromJsonAsync<JsonElement>("/api/dead-letters?stage=fanOut")).GetProperty("items");
-            deadLetter = items.GetArrayLength() == 1 ? items[0] : default;
-            return items.GetArrayLength() == 1;
-        });
+        var items = await Eventually.ValueAsync(
+            async () => (await server.Client.GetFromJsonAsync<JsonElement>("/api/dead-letters?stage=fanOut")).GetProperty("items"),
+            listed => listed.GetArrayLength() == 1,
+            listed => $"one fan-out dead letter is listed; the listing has {listed.GetArrayLength()}",
+            Patience);
+        var deadLetter = items[0];
         Assert.Equal(eventId, deadLetter.GetProperty("eventId").GetString());
         Assert.Equal("fanOut", deadLetter.GetProperty("stage").GetString());
         Assert.Equal(JsonValueKind.Null, deadLetter.GetProperty("subscriptionId").ValueKind);
@@ -59,18 +60,8 @@ public sealed class FanOutDeadLetterTests
         var counts = await replay.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal((1, 1), (counts.GetProperty("matched").GetInt32(), counts.GetProperty("replayed").GetInt32()));
-        await WaitForAsync(() => Task.FromResult(receiver.Arrivals.Any(a => a.WebhookId == eventId && a.Succeeded)));
+        await Eventually.HoldsAsync(() => receiver.Arrivals.Any(a => a.WebhookId == eventId && a.Succeeded), "the replayed event is delivered", Patience);
         Assert.Equal(["healthy"], receiver.Arrivals.Where(a => a.WebhookId == eventId).Select(a => a.Endpoint));
         Assert.Empty((await server.Client.GetFromJsonAsync<JsonElement>("/api/dead-letters")).GetProperty("items").EnumerateArray());
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Not seen within {Patience.TotalSeconds:0} s.");
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
-        }
     }
 }

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using WebhookFunctions.EndToEndTests.Hosting;
 using WebhookFunctions.Development;
 using Xunit.Abstractions;
+using WebhookFunctions.Testing.Waiting;
+using WebhookFunctions.Testing.Receivers;
 
 namespace WebhookFunctions.EndToEndTests.Resilience;
 
@@ -20,7 +22,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
     public async Task Stopping_under_load_completes_deliveries_in_flight_and_returns_the_rest_to_the_queue()
     {
         await using var azurite = await AzuriteLauncher.StartOnFreePortsAsync(NullLogger.Instance, CancellationToken.None);
-        await using var receiver = await BehaviourReceiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         var settings = new Dictionary<string, string?>
         {
             ["Storage:NamePrefix"] = $"g{Guid.NewGuid():N}"[..16],
@@ -49,7 +51,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
             eventIds.Add((await WebhookApi.TryPublishAsync(first.Client, "graceful.tick"))!);
         }
 
-        await WaitUntilAsync(() => receiver.InFlight >= 3, TimeSpan.FromSeconds(30), "deliveries in flight");
+        await Eventually.HoldsAsync(() => receiver.InFlight >= 3, "deliveries in flight", TimeSpan.FromSeconds(30));
         var inFlightAtStop = receiver.InFlight;
         var answeredBeforeStop = receiver.Arrivals.Count;
         var stopping = Stopwatch.StartNew();
@@ -69,31 +71,18 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         // made visible on stop rather than left to time out.
         var restart = Stopwatch.StartNew();
         await using var second = await RunningServer.StartOnStorageAsync(settings, azurite.ConnectionString);
-        await WaitUntilAsync(
+        await Eventually.HoldsAsync(
             () => pairs.All(p => receiver.Arrivals.Any(a => a.Succeeded && (a.Endpoint, a.WebhookId) == p)),
-            TimeSpan.FromSeconds(45),
-            "every pair delivered after the restart");
+            "every pair delivered after the restart",
+            TimeSpan.FromSeconds(45));
         var drainedAfterRestart = restart.Elapsed;
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // The duplicates counted below are all there are once no message is left to handle.
+        await Eventually.HoldsAsync(async () => await StorageSnapshot.QueuedMessagesAsync(azurite.ConnectionString) == 0, "the queues are empty");
 
         var successes = receiver.Arrivals.Where(a => a.Succeeded).ToList();
         var duplicates = successes.Count - successes.Select(a => (a.Endpoint, a.WebhookId)).Distinct().Count();
         output.WriteLine(
             $"pairs {pairs.Count}; in flight at stop {inFlightAtStop}, all answered 200; stop took {stopping.Elapsed.TotalSeconds:0.0} s; " +
             $"delivered by the first server {answeredByFirst.Count}, left to the second {leftForSecond}, drained {drainedAfterRestart.TotalSeconds:0.0} s after restart; duplicates {duplicates}");
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}.");
-            }
-
-            await Task.Delay(50);
-        }
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using WebhookFunctions.EndToEndTests.Hosting;
 using Xunit.Abstractions;
+using WebhookFunctions.Testing.Receivers;
 
 namespace WebhookFunctions.EndToEndTests.Resilience;
 
@@ -56,7 +57,7 @@ public sealed class NoisyNeighbourTests(ITestOutputHelper output)
 
     private static async Task<RunFigures> RunAsync(bool withBrokenEndpoints)
     {
-        await using var receiver = await BehaviourReceiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         await using var server = await RunningServer.StartAsync(Settings);
         var eventType = "noisy.tick";
         var healthy = Enumerable.Range(0, HealthyEndpoints).Select(i => $"healthy{i}").ToList();
@@ -121,7 +122,7 @@ public sealed class NoisyNeighbourTests(ITestOutputHelper output)
         return publishedAt;
     }
 
-    private static Dictionary<(string Endpoint, string WebhookId), Arrival> FirstSuccesses(BehaviourReceiver receiver, IReadOnlyCollection<string> endpoints) =>
+    private static Dictionary<(string Endpoint, string WebhookId), Arrival> FirstSuccesses(WebhookReceiver receiver, IReadOnlyCollection<string> endpoints) =>
         receiver.Arrivals
             .Where(a => a.Succeeded && endpoints.Contains(a.Endpoint))
             .GroupBy(a => (a.Endpoint, a.WebhookId))

@@ -7,6 +7,8 @@ using WebhookFunctions.Development;
 using WebhookFunctions.EndToEndTests.Hosting;
 using WebhookFunctions.Engine.Faults;
 using Xunit.Abstractions;
+using WebhookFunctions.Testing.Waiting;
+using WebhookFunctions.Testing.Receivers;
 
 namespace WebhookFunctions.EndToEndTests.Resilience;
 
@@ -59,7 +61,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var prefix = $"o{Guid.NewGuid():N}"[..12];
         using var receives = new DeliveryCountRecorder(prefix);
-        await using var receiver = await BehaviourReceiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         await using var server = await RunningServer.StartOnStorageAsync(Settings(prefix, maxDequeueCount), storage.ConnectionString);
         var subscribers = new List<string>();
         for (var i = 0; i < Subscribers; i++)
@@ -180,15 +182,8 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
         return count;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> state)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"The stream did not get going before the outage: {state()}.");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
-    }
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> state) =>
+        await Eventually.ValueAsync(() => Task.FromResult(condition()), going => going, _ => $"the stream gets going before the outage: {state()}", timeout);
 
     private sealed record OutageRun(long MostReceived, int Bound);
 

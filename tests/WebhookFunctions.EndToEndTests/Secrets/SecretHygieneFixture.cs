@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using WebhookFunctions.EndToEndTests.Hosting;
-using WebhookFunctions.EndToEndTests.Receivers;
+using WebhookFunctions.Testing.Receivers;
 
 namespace WebhookFunctions.EndToEndTests.Secrets;
 

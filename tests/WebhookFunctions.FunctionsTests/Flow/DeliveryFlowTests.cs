@@ -1,137 +1,42 @@
-using System.Globalization;
 using System.Text.Json;
 using Azure.Messaging.ServiceBus;
-using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Queueing;
+using WebhookFunctions.Testing.Receivers;
+using WebhookFunctions.Testing.Scenarios;
 using WebhookFunctions.Testing.ServiceBus;
+using WebhookFunctions.Testing.Waiting;
 
 namespace WebhookFunctions.FunctionsTests.Flow;
 
 /// <summary>
-/// Publish → FanOut → Deliver → a real receiver, through the Functions app's own HTTP and Service Bus functions, on
-/// Azurite and the broker double.
+/// What only the Functions app does, seen on the broker double: where its dead letters go and how the broker ends a
+/// message the functions keep failing. The delivery scenarios both hosts share are in <see cref="FunctionsDeliveryScenarios"/>.
 /// </summary>
 [Collection(FunctionsFlowCollection.Name)]
 public sealed class DeliveryFlowTests(FunctionsFlow flow)
 {
     private static readonly string FanOutDeadLetters = EntityPaths.DeadLetter(WebhookTopology.FanOutSubscription);
 
-    private ScriptedReceiver Receiver => flow.Receiver;
+    private readonly ContractClient api = new(flow);
 
-    [Fact]
-    public async Task A_published_event_is_delivered_once_signed_with_the_subscriptions_secret()
-    {
-        var type = Unique("order") + ".created";
-        var name = Unique("signed");
-        var (_, secret) = await flow.SubscribeAsync(Receiver.Endpoint(name), type);
+    private WebhookReceiver Receiver => flow.Receiver;
 
-        var published = await flow.PublishAsync(type, """{"orderId":42}""");
-
-        Assert.True(published.StatusCode == 202, published.ToString());
-        var eventId = published.Json().GetProperty("id").GetString()!;
-        await flow.WaitForAttemptsAsync(eventId, attempts => attempts.Any(a => Outcome(a) == "delivered"));
-        await flow.WaitUntilBrokerIsDrainedAsync();
-        var webhook = Assert.Single(Receiver.At(name));
-        Assert.Equal(eventId, webhook.Header("webhook-id"));
-        var timestamp = long.Parse(webhook.Header("webhook-timestamp"), CultureInfo.InvariantCulture);
-        Assert.Equal(WebhookSigner.Sign(secret, eventId, timestamp, webhook.Body), webhook.Header("webhook-signature"));
-        using var envelope = JsonDocument.Parse(webhook.Body);
-        Assert.Equal(42, envelope.RootElement.GetProperty("data").GetProperty("orderId").GetInt32());
-    }
-
-    [Fact]
-    public async Task Two_500s_then_a_200_is_delivered_on_the_third_attempt_with_one_webhook_id()
-    {
-        var type = Unique("flaky") + ".event";
-        var name = Unique("flaky");
-        await flow.SubscribeAsync(Receiver.Endpoint(name, 200, 500, 500), type);
-
-        var eventId = await PublishAsync(type);
-
-        var attempts = await flow.WaitForAttemptsAsync(eventId, list => list.Any(a => Outcome(a) == "delivered"));
-        Assert.Equal(
-            [(1, "failed", 500), (2, "failed", 500), (3, "delivered", 200)],
-            attempts.Select(a => (a.GetProperty("attempt").GetInt32(), Outcome(a), a.GetProperty("statusCode").GetInt32())).Order());
-        var received = Receiver.At(name);
-        Assert.Equal(3, received.Count);
-        Assert.Single(received.Select(r => r.Header("webhook-id")).Distinct());
-    }
-
-    [Fact]
-    public async Task Always_failing_is_dead_lettered_on_the_deliveries_queue_listed_and_replayed_once_the_receiver_heals()
+    [Theory]
+    [InlineData(500, "maxAttemptsExceeded")]
+    [InlineData(410, "endpointGone")]
+    public async Task A_dead_lettered_delivery_is_settled_into_the_deliveries_dead_letter_sub_queue_with_its_reason(int status, string reason)
     {
         var type = Unique("doomed") + ".event";
-        var name = Unique("doomed");
-        var (subscriptionId, _) = await flow.SubscribeAsync(Receiver.Endpoint(name, 500), type);
+        var subscriber = await api.SubscribeAsync(Receiver.Endpoint(Unique("doomed"), Answer.Status(status)), type);
 
-        var eventId = await PublishAsync(type);
+        var eventId = await api.PublishAcceptedAsync(type);
 
-        var attempts = await flow.WaitForAttemptsAsync(eventId, list => list.Any(a => Outcome(a) == "deadLettered"));
-        Assert.Equal(FunctionsFlow.RetrySchedule.Count, attempts.Count);
+        await api.WaitForAttemptsAsync(eventId, list => list.Any(a => a.Outcome == "deadLettered"));
         // The attempt is logged before the message is settled, so the dead letter reaches the sub-queue a moment later.
-        await Eventually.HoldsAsync(
-            () => flow.Broker.Peek(WebhookTopology.DeliveriesDeadLetters).Any(m => m.Body.ToString().Contains(subscriptionId, StringComparison.Ordinal)),
-            "the delivery message is in the deliveries dead-letter sub-queue");
-        var onBroker = Assert.Single(flow.Broker.Peek(WebhookTopology.DeliveriesDeadLetters), m => m.Body.ToString().Contains(subscriptionId, StringComparison.Ordinal));
-        Assert.Equal("maxAttemptsExceeded", onBroker.DeadLetterReason);
-
-        var listed = await flow.Http.SendAsync("GET", $"/api/dead-letters?subscriptionId={subscriptionId}");
-        Assert.True(listed.StatusCode == 200, listed.ToString());
-        var deadLetter = Assert.Single(listed.Json().GetProperty("items").EnumerateArray());
-        Assert.Equal(eventId, deadLetter.GetProperty("eventId").GetString());
-        Assert.Equal("maxAttemptsExceeded", deadLetter.GetProperty("reason").GetString());
-        Assert.Equal(FunctionsFlow.RetrySchedule.Count, deadLetter.GetProperty("attempts").GetInt32());
-        Assert.Equal(500, deadLetter.GetProperty("lastStatusCode").GetInt32());
-
-        Receiver.Heal(name, 204);
-        var replay = await flow.Http.SendAsync("POST", "/api/dead-letters/replay", JsonSerializer.Serialize(new { subscriptionId, dryRun = false }));
-        Assert.True(replay.StatusCode == 200, replay.ToString());
-        Assert.Equal((1, 1), (replay.Json().GetProperty("matched").GetInt32(), replay.Json().GetProperty("replayed").GetInt32()));
-
-        await flow.WaitForAttemptsAsync(eventId, list => list.Any(a => Outcome(a) == "delivered"));
-        var after = await flow.Http.SendAsync("GET", $"/api/dead-letters?subscriptionId={subscriptionId}");
-        Assert.Empty(after.Json().GetProperty("items").EnumerateArray());
-    }
-
-    [Fact]
-    public async Task A_410_disables_the_subscription_as_endpoint_gone()
-    {
-        var type = Unique("gone") + ".event";
-        var name = Unique("gone");
-        var (subscriptionId, _) = await flow.SubscribeAsync(Receiver.Endpoint(name, 410), type);
-
-        var eventId = await PublishAsync(type);
-
-        await flow.WaitForAttemptsAsync(eventId, list => list.Any(a => Outcome(a) == "deadLettered"));
-        var subscription = await flow.Http.SendAsync("GET", $"/api/subscriptions/{subscriptionId}");
-        Assert.Equal("disabled", subscription.Json().GetProperty("status").GetString());
-        Assert.Equal("endpointGone", subscription.Json().GetProperty("disabledReason").GetString());
-        await Eventually.HoldsAsync(
-            () => flow.Broker.Peek(WebhookTopology.DeliveriesDeadLetters).Any(m => m.Body.ToString().Contains(subscriptionId, StringComparison.Ordinal)),
-            "the delivery message is in the deliveries dead-letter sub-queue");
-        var listed = await flow.Http.SendAsync("GET", $"/api/dead-letters?subscriptionId={subscriptionId}");
-        Assert.Equal("endpointGone", Assert.Single(listed.Json().GetProperty("items").EnumerateArray()).GetProperty("reason").GetString());
-        Assert.Single(Receiver.At(name));
-    }
-
-    [Fact]
-    public async Task The_same_idempotency_key_twice_publishes_and_delivers_once()
-    {
-        var type = Unique("once") + ".event";
-        var name = Unique("once");
-        await flow.SubscribeAsync(Receiver.Endpoint(name), type);
-        var key = Guid.NewGuid().ToString();
-
-        var first = await flow.PublishAsync(type, """{"n":1}""", key);
-        var second = await flow.PublishAsync(type, """{"n":1}""", key);
-
-        Assert.True(first.StatusCode == 202, first.ToString());
-        Assert.True(second.StatusCode == 202, second.ToString());
-        Assert.Equal(first.Json().GetProperty("id").GetString(), second.Json().GetProperty("id").GetString());
-        await Receiver.WaitForAsync(name, 1);
-        // Absence proven without a quiet period: once both entities are empty, every message sent has been handled.
-        await flow.WaitUntilBrokerIsDrainedAsync();
-        Assert.Single(Receiver.At(name));
+        await Eventually.HoldsAsync(() => DeadLettersOf(subscriber.Id).Any(), "the delivery message is in the deliveries dead-letter sub-queue");
+        var onBroker = Assert.Single(DeadLettersOf(subscriber.Id));
+        Assert.Equal(reason, onBroker.DeadLetterReason);
+        Assert.Equal(eventId, Assert.Single(await api.DeadLettersAsync(subscriber.Id)).GetProperty("eventId").GetString());
     }
 
     [Fact]
@@ -139,19 +44,19 @@ public sealed class DeliveryFlowTests(FunctionsFlow flow)
     {
         var type = Unique("stuck") + ".event";
         var name = Unique("stuck");
-        await flow.SubscribeAsync(Receiver.Endpoint(name), type);
+        await api.SubscribeAsync(Receiver.Endpoint(name), type);
 
         string eventId;
         using (flow.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException("The deliveries queue is unavailable.", ServiceBusFailureReason.ServiceCommunicationProblem)))
         {
-            eventId = await PublishAsync(type);
+            eventId = await api.PublishAcceptedAsync(type);
             await Eventually.HoldsAsync(
                 () => flow.Pump.Invocations.Any(i => i.MessageId == eventId + "#f1"),
                 "the notice's first fault retry reaches the fan-out function");
         }
 
         await Receiver.WaitForAsync(name, 1);
-        await flow.WaitUntilBrokerIsDrainedAsync();
+        await flow.WaitUntilIdleAsync();
         var notices = flow.Pump.Invocations.Where(i => i.EntityPath == WebhookTopology.FanOutSubscription && i.MessageId.StartsWith(eventId, StringComparison.Ordinal)).ToList();
         Assert.Equal(eventId, notices[0].MessageId);
         Assert.All(notices, notice => Assert.Equal(1, notice.DeliveryCount));
@@ -165,12 +70,12 @@ public sealed class DeliveryFlowTests(FunctionsFlow flow)
     {
         var type = Unique("refused") + ".event";
         var name = Unique("refused");
-        await flow.SubscribeAsync(Receiver.Endpoint(name), type);
+        await api.SubscribeAsync(Receiver.Endpoint(name), type);
 
         string eventId;
         using (flow.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException("The namespace's quota is used up.", ServiceBusFailureReason.QuotaExceeded)))
         {
-            eventId = await PublishAsync(type);
+            eventId = await api.PublishAcceptedAsync(type);
             await Eventually.HoldsAsync(() => flow.Broker.Peek(FanOutDeadLetters).Any(m => m.Body.ToString().Contains(eventId, StringComparison.Ordinal)), "the event notice is dead-lettered");
         }
 
@@ -191,34 +96,8 @@ public sealed class DeliveryFlowTests(FunctionsFlow flow)
         Assert.Empty(after.Json().GetProperty("items").EnumerateArray());
     }
 
-    [Fact]
-    public async Task After_rotation_both_signatures_are_sent_and_each_verifies()
-    {
-        var type = Unique("rotate") + ".event";
-        var name = Unique("rotate");
-        var (subscriptionId, oldSecret) = await flow.SubscribeAsync(Receiver.Endpoint(name), type);
-        var rotated = await flow.Http.SendAsync("POST", $"/api/subscriptions/{subscriptionId}/rotate-secret");
-        Assert.True(rotated.StatusCode == 200, rotated.ToString());
-        var newSecret = rotated.Json().GetProperty("secret").GetString()!;
-
-        var eventId = await PublishAsync(type);
-
-        var webhook = Assert.Single(await Receiver.WaitForAsync(name, 1));
-        var signatures = webhook.Header("webhook-signature").Split(' ');
-        Assert.Equal(2, signatures.Length);
-        var timestamp = long.Parse(webhook.Header("webhook-timestamp"), CultureInfo.InvariantCulture);
-        Assert.Contains(WebhookSigner.Sign(newSecret, eventId, timestamp, webhook.Body), signatures);
-        Assert.Contains(WebhookSigner.Sign(oldSecret, eventId, timestamp, webhook.Body), signatures);
-    }
-
-    private static string Outcome(JsonElement attempt) => attempt.GetProperty("outcome").GetString()!;
-
     private static string Unique(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..(prefix.Length + 8)];
 
-    private async Task<string> PublishAsync(string type)
-    {
-        var published = await flow.PublishAsync(type, "{}");
-        Assert.True(published.StatusCode == 202, published.ToString());
-        return published.Json().GetProperty("id").GetString()!;
-    }
+    private IEnumerable<ServiceBusReceivedMessage> DeadLettersOf(string subscriptionId) =>
+        flow.Broker.Peek(WebhookTopology.DeliveriesDeadLetters).Where(m => m.Body.ToString().Contains(subscriptionId, StringComparison.Ordinal));
 }

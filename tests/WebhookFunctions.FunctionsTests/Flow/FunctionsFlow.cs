@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Globalization;
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -6,21 +6,21 @@ using WebhookFunctions.FunctionsTests.Http;
 using WebhookFunctions.FunctionsTests.Startup;
 using WebhookFunctions.IntegrationTests.Infrastructure;
 using WebhookFunctions.Storage;
+using WebhookFunctions.Testing.Receivers;
+using WebhookFunctions.Testing.Scenarios;
 using WebhookFunctions.Testing.ServiceBus;
+using WebhookFunctions.Testing.Waiting;
 using Xunit.Abstractions;
 
 namespace WebhookFunctions.FunctionsTests.Flow;
 
 /// <summary>
-/// The whole Functions app in process: its real wiring over local.settings.sample.json, storage on Azurite, its
-/// ServiceBusClient the in-memory broker's, the FanOut and Deliver functions fed from that broker, and webhooks sent
-/// to a real Kestrel receiver on loopback.
+/// The whole Functions app in process: its real wiring over local.settings.sample.json and the scenario settings,
+/// storage on Azurite, its ServiceBusClient the in-memory broker's, the FanOut and Deliver functions fed from that
+/// broker, its HTTP functions invoked with real requests, and webhooks sent to a real Kestrel receiver on loopback.
 /// </summary>
-public sealed class FunctionsFlow : IAsyncLifetime
+public sealed class FunctionsFlow : IWebhookHost, IAsyncLifetime
 {
-    /// <summary>Three attempts, the retries a second apart, so a dead letter comes within seconds.</summary>
-    public static readonly IReadOnlyList<TimeSpan> RetrySchedule = [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)];
-
     private readonly AzuriteFixture? azurite;
     private readonly string? storageConnectionString;
     private IHost? app;
@@ -31,11 +31,11 @@ public sealed class FunctionsFlow : IAsyncLifetime
     /// <summary>On storage the test owns (and may stop): it is neither started nor stopped here.</summary>
     internal FunctionsFlow(string storageConnectionString) => this.storageConnectionString = storageConnectionString;
 
+    public WebhookReceiver Receiver { get; private set; } = null!;
+
     internal ServiceBusBroker Broker { get; } = WebhookTopology.CreateBroker(TimeProvider.System);
 
     internal HttpFunctionInvoker Http { get; private set; } = null!;
-
-    internal ScriptedReceiver Receiver { get; private set; } = null!;
 
     internal TriggerPump Pump { get; private set; } = null!;
 
@@ -46,22 +46,11 @@ public sealed class FunctionsFlow : IAsyncLifetime
             await azurite.InitializeAsync();
         }
 
-        Receiver = await ScriptedReceiver.StartAsync();
+        Receiver = await WebhookReceiver.StartAsync();
 
-        var settings = new Dictionary<string, string?>
-        {
-            ["Storage__ConnectionString"] = storageConnectionString ?? azurite!.ConnectionString,
-            ["Storage__NamePrefix"] = $"w{Guid.NewGuid():N}"[..12],
-            ["Delivery__AllowHttpUrls"] = "true",
-            ["Delivery__Jitter"] = "0",
-            ["Delivery__AttemptTimeout"] = "00:00:02",
-            ["Egress__AllowedNetworks__0"] = "127.0.0.0/8",
-            ["EndpointHealth__FailureThreshold"] = "1000",
-        };
-        for (var i = 0; i < RetrySchedule.Count; i++)
-        {
-            settings[$"Delivery__RetrySchedule__{i}"] = RetrySchedule[i].ToString("c", System.Globalization.CultureInfo.InvariantCulture);
-        }
+        var settings = ScenarioSettings.AppSettings.ToDictionary(setting => setting.Key, setting => (string?)setting.Value);
+        settings["Storage__ConnectionString"] = storageConnectionString ?? azurite!.ConnectionString;
+        settings["Storage__NamePrefix"] = $"w{Guid.NewGuid():N}"[..12];
 
         var broker = Broker;
         app = AppSettings.BuildApp(
@@ -93,39 +82,20 @@ public sealed class FunctionsFlow : IAsyncLifetime
         }
     }
 
-    internal async Task<(string Id, string Secret)> SubscribeAsync(string url, string eventType)
+    public async Task<ContractResponse> SendAsync(ContractRequest request)
     {
-        var created = await Http.SendAsync("POST", "/api/subscriptions", JsonSerializer.Serialize(new { url, eventTypes = new[] { eventType } }));
-        Assert.True(created.StatusCode == 201, created.ToString());
-        return (created.Json().GetProperty("id").GetString()!, created.Json().GetProperty("secret").GetString()!);
-    }
-
-    internal async Task<FunctionResponse> PublishAsync(string type, string dataJson, string? idempotencyKey = null)
-    {
-        var headers = idempotencyKey is null ? null : new Dictionary<string, string> { ["Idempotency-Key"] = idempotencyKey };
-        return await Http.SendAsync("POST", "/api/events", $$"""{"type":"{{type}}","data":{{dataJson}}}""", headers);
+        ArgumentNullException.ThrowIfNull(request);
+        var response = await Http.SendAsync(request.Method.Method, request.Path, request.Json, request.Headers);
+        return new ContractResponse(
+            response.StatusCode,
+            response.Headers.ToDictionary(header => header.Key.ToLowerInvariant(), header => header.Value.ToString(), StringComparer.Ordinal),
+            response.Body);
     }
 
     /// <summary>Until the fan-out subscription and the deliveries queue hold nothing, not even a locked or scheduled message.</summary>
-    internal Task WaitUntilBrokerIsDrainedAsync() => Eventually.HoldsAsync(
+    public Task WaitUntilIdleAsync() => Eventually.HoldsAsync(
         () => Broker.Peek(WebhookTopology.FanOutSubscription).Count == 0 && Broker.Peek(WebhookTopology.Deliveries).Count == 0,
-        "the broker has no message left to hand to the functions");
-
-    /// <summary>Polls the event's delivery log (the ListEventDeliveries function) until <paramref name="done"/> holds.</summary>
-    internal async Task<IReadOnlyList<JsonElement>> WaitForAttemptsAsync(string eventId, Func<IReadOnlyList<JsonElement>, bool> done)
-    {
-        IReadOnlyList<JsonElement> attempts = [];
-        await Eventually.HoldsAsync(
-            async () =>
-            {
-                var page = await Http.SendAsync("GET", $"/api/events/{eventId}/deliveries");
-                Assert.True(page.StatusCode == 200, page.ToString());
-                attempts = page.Json().GetProperty("items").EnumerateArray().ToList();
-                return done(attempts);
-            },
-            $"the delivery log of {eventId} meets the condition (pump failures: {string.Join(" | ", Pump.Failures.Select(f => f.Message))})");
-        return attempts;
-    }
+        string.Create(CultureInfo.InvariantCulture, $"the broker has no message left to hand to the functions (failures so far: {Pump.Failures.Count})"));
 }
 
 [CollectionDefinition(Name)]

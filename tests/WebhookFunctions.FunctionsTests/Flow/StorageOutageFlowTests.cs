@@ -2,7 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebhookFunctions.Development;
+using WebhookFunctions.Testing.Receivers;
+using WebhookFunctions.Testing.Scenarios;
 using WebhookFunctions.Testing.ServiceBus;
+using WebhookFunctions.Testing.Waiting;
 using Xunit.Abstractions;
 
 namespace WebhookFunctions.FunctionsTests.Flow;
@@ -58,17 +61,16 @@ public sealed class StorageOutageFlowTests(ITestOutputHelper output)
     {
         var clock = Stopwatch.StartNew();
         var type = $"outage{Guid.NewGuid():N}"[..14] + ".tick";
+        var api = new ContractClient(flow);
         foreach (var name in Subscribers)
         {
-            await flow.SubscribeAsync(flow.Receiver.SlowEndpoint(name, ReceiverDelay), type);
+            await api.SubscribeAsync(flow.Receiver.Endpoint(name, Answer.After(ReceiverDelay, 200)), type);
         }
 
         var eventIds = new List<string>();
         for (var i = 0; i < Events; i++)
         {
-            var published = await flow.PublishAsync(type, $$"""{"n":{{i}}}""");
-            Assert.True(published.StatusCode == 202, published.ToString());
-            eventIds.Add(published.Json().GetProperty("id").GetString()!);
+            eventIds.Add(await api.PublishAcceptedAsync(type, $$"""{"n":{{i}}}"""));
         }
 
         await Eventually.HoldsAsync(() => Task.FromResult(Arrivals(flow).Count >= WebhooksBeforeOutage), "the first webhooks arrive before the outage");
@@ -87,7 +89,7 @@ public sealed class StorageOutageFlowTests(ITestOutputHelper output)
             $"every (subscriber, event) pair is delivered (pump failures: {string.Join(" | ", flow.Pump.Failures.Select(f => f.Message).Distinct())})",
             SettlePatience);
         var settled = clock.Elapsed;
-        await flow.WaitUntilBrokerIsDrainedAsync();
+        await flow.WaitUntilIdleAsync();
 
         var deadLetters = await flow.Http.SendAsync("GET", "/api/dead-letters");
         Assert.True(deadLetters.StatusCode == 200, deadLetters.ToString());

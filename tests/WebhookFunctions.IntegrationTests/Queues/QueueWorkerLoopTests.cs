@@ -8,6 +8,7 @@ using WebhookFunctions.Storage;
 using WebhookFunctions.Storage.Queues;
 using WebhookFunctions.Storage.Tables;
 using WebhookFunctions.Storage.Workers;
+using WebhookFunctions.Testing.Waiting;
 
 namespace WebhookFunctions.IntegrationTests.Queues;
 
@@ -34,7 +35,7 @@ public sealed class QueueWorkerLoopTests(AzuriteFixture azurite) : IAsyncLifetim
             handled.Add(message.Value.EventId);
             await message.DeleteAsync(ct);
         }, stopping.Token, CancellationToken.None);
-        await Eventually.ResultAsync(() => Task.FromResult(handled.Count >= 40 ? "done" : null), Timeout);
+        await Eventually.HoldsAsync(() => handled.Count >= 40, "all 40 notices are handled", Timeout);
         await stopping.CancelAsync();
         await run.WaitAsync(Timeout);
 
@@ -84,7 +85,7 @@ public sealed class QueueWorkerLoopTests(AzuriteFixture azurite) : IAsyncLifetim
             Interlocked.Increment(ref attempts);
             throw new InvalidOperationException("engine failure");
         }, stopping.Token, CancellationToken.None);
-        await Eventually.ResultAsync(() => Task.FromResult(Volatile.Read(ref attempts) >= 2 ? "again" : null), Timeout);
+        await Eventually.HoldsAsync(() => Volatile.Read(ref attempts) >= 2, "the failed notice is handled again", Timeout);
         await stopping.CancelAsync();
         await run.WaitAsync(Timeout);
 
@@ -136,7 +137,7 @@ public sealed class QueueWorkerLoopTests(AzuriteFixture azurite) : IAsyncLifetim
 
             await message.DeleteAsync(ct);
         }, stopping.Token, CancellationToken.None);
-        await Eventually.ResultAsync(() => Task.FromResult(receives.Count >= 5 ? "handled" : null), Timeout);
+        await Eventually.HoldsAsync(() => receives.Count >= 5, "five receives", Timeout);
         await stopping.CancelAsync();
         await run.WaitAsync(Timeout);
 
@@ -160,7 +161,7 @@ public sealed class QueueWorkerLoopTests(AzuriteFixture azurite) : IAsyncLifetim
             Interlocked.Increment(ref attempts);
             throw new InvalidOperationException("engine failure");
         }, stopping.Token, CancellationToken.None);
-        var deadLetter = await Eventually.ResultAsync(async () => (await ListDeadLettersAsync()).SingleOrDefault(), Timeout);
+        var deadLetter = await Eventually.FoundAsync(async () => (await ListDeadLettersAsync()).SingleOrDefault(), "a dead letter is listed", Timeout);
         await stopping.CancelAsync();
         await run.WaitAsync(Timeout);
 
@@ -184,7 +185,7 @@ public sealed class QueueWorkerLoopTests(AzuriteFixture azurite) : IAsyncLifetim
             Interlocked.Increment(ref attempts);
             throw new TimeoutException("storage does not answer");
         }, stopping.Token, CancellationToken.None);
-        var deadLetter = await Eventually.ResultAsync(async () => (await ListDeadLettersAsync()).SingleOrDefault(), Timeout);
+        var deadLetter = await Eventually.FoundAsync(async () => (await ListDeadLettersAsync()).SingleOrDefault(), "a dead letter is listed", Timeout);
         await stopping.CancelAsync();
         await run.WaitAsync(Timeout);
 

@@ -5,6 +5,7 @@ using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.IntegrationTests.Infrastructure;
 using WebhookFunctions.Storage.Queues;
 using WebhookFunctions.Storage.Tables;
+using WebhookFunctions.Testing.Waiting;
 
 namespace WebhookFunctions.IntegrationTests.Queues;
 
@@ -54,11 +55,14 @@ public sealed class StorageQueueTransportTests(AzuriteFixture azurite) : IAsyncL
 
         await queue.ScheduleAsync(QueueTestKit.Job("evt-later", "sub-a"), DateTimeOffset.UtcNow.AddSeconds(2), CancellationToken.None);
 
-        Assert.Empty(await consumer.ReceiveAsync(32, Visibility, CancellationToken.None));
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.Empty(await consumer.ReceiveAsync(32, Visibility, CancellationToken.None));
-        var received = await Eventually.ResultAsync(
+        // Quiet for the first second of the two: a job handed out early would be received within it.
+        await QuietPeriod.HoldsAsync(
+            TimeSpan.FromSeconds(1),
+            async () => (await consumer.ReceiveAsync(32, Visibility, CancellationToken.None)).Count == 0,
+            "the job scheduled two seconds ahead is not handed out");
+        var received = await Eventually.FoundAsync(
             async () => await consumer.ReceiveAsync(32, Visibility, CancellationToken.None) is [var first, ..] ? first : null,
+            "the job is handed out",
             TimeSpan.FromSeconds(10));
 
         Assert.NotNull(received);
@@ -78,8 +82,9 @@ public sealed class StorageQueueTransportTests(AzuriteFixture azurite) : IAsyncL
         var dueAt = DateTimeOffset.UtcNow.AddMilliseconds(dueInMilliseconds);
 
         await queue.ScheduleAsync(QueueTestKit.Job("evt-soon", "sub-a"), dueAt, CancellationToken.None);
-        var received = await Eventually.ResultAsync(
+        var received = await Eventually.FoundAsync(
             async () => await consumer.ReceiveAsync(32, Visibility, CancellationToken.None) is [var first, ..] ? first : null,
+            "the job is handed out",
             TimeSpan.FromSeconds(10));
         var handedOutAt = DateTimeOffset.UtcNow;
 
@@ -121,8 +126,9 @@ public sealed class StorageQueueTransportTests(AzuriteFixture azurite) : IAsyncL
         await raw.SendMessageAsync(new BinaryData(MessageCodec.Encode(QueueTestKit.Job("evt-soon", "sub-a") with { DueAt = DateTimeOffset.UtcNow.AddSeconds(2) })));
 
         Assert.Empty(await consumer.ReceiveAsync(32, Visibility, CancellationToken.None));
-        var received = await Eventually.ResultAsync(
+        var received = await Eventually.FoundAsync(
             async () => await consumer.ReceiveAsync(32, Visibility, CancellationToken.None) is [var first, ..] ? first : null,
+            "the job is handed out",
             TimeSpan.FromSeconds(10));
 
         Assert.Equal("evt-soon", received?.Value.EventId);
@@ -154,7 +160,7 @@ public sealed class StorageQueueTransportTests(AzuriteFixture azurite) : IAsyncL
         var raw = storage.Queues.GetQueueClient(storage.Names.DeliveriesQueue);
         await raw.SendMessageAsync(new BinaryData(MessageCodec.Encode(QueueTestKit.Job("evt-1", "sub-a", "sub-b") with { Attempt = 2, LastStatusCode = 500 })));
         await raw.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(1));
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await Eventually.HoldsAsync(async () => (await raw.PeekMessagesAsync(1)).Value.Length == 1, "the message is visible again after its 1 s lease");
 
         var received = await QueueTestKit.DeliveryConsumer(storage, TimeProvider.System, maxDequeueCount: 1).ReceiveAsync(32, Visibility, CancellationToken.None);
 
@@ -173,7 +179,7 @@ public sealed class StorageQueueTransportTests(AzuriteFixture azurite) : IAsyncL
         var notice = new EventNotice("evt-7", "order.created", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         await new StorageEventQueue(storage.Queues, storage.Names).SendAsync(notice, CancellationToken.None);
         await raw.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(1));
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await Eventually.HoldsAsync(async () => (await raw.PeekMessagesAsync(1)).Value.Length == 1, "the message is visible again after its 1 s lease");
 
         var received = await QueueTestKit.EventConsumer(storage, TimeProvider.System, maxDequeueCount: 1).ReceiveAsync(32, Visibility, CancellationToken.None);
 
@@ -214,9 +220,12 @@ public sealed class StorageQueueTransportTests(AzuriteFixture azurite) : IAsyncL
         await new StorageDeliveryQueue(storage.Queues, storage.Names, TimeProvider.System).SendAsync([QueueTestKit.Job("evt-1", "sub-a")], CancellationToken.None);
         var held = (await QueueTestKit.DeliveryConsumer(storage, TimeProvider.System).ReceiveAsync(1, TimeSpan.FromSeconds(3), CancellationToken.None)).Single();
 
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        // Quiet for 5 s, past the 3 s visibility timeout: without its lease renewed the message would be visible by then.
+        await QuietPeriod.HoldsAsync(
+            TimeSpan.FromSeconds(5),
+            async () => (await raw.PeekMessagesAsync(32)).Value.Length == 0,
+            "the held message stays invisible");
 
-        Assert.Empty((await raw.ReceiveMessagesAsync(32)).Value);
         await held.DeleteAsync(CancellationToken.None);
         Assert.Equal(0, await QueueTestKit.CountMessagesAsync(raw));
         await held.DisposeAsync();

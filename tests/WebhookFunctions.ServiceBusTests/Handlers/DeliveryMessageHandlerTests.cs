@@ -1,13 +1,11 @@
 using Azure.Messaging.ServiceBus;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.ServiceBus.DeadLetters;
 using WebhookFunctions.ServiceBusTests.Doubles;
-using WebhookFunctions.Testing.Http;
+using WebhookFunctions.Testing.Receivers;
 using WebhookFunctions.Testing.ServiceBus;
 
 namespace WebhookFunctions.ServiceBusTests.Handlers;
@@ -17,18 +15,22 @@ public sealed class DeliveryMessageHandlerTests : IAsyncLifetime
 {
     private readonly TransportHarness _harness = new();
     private readonly EngineOverBroker _engine;
-    private readonly Queue<int> _statuses = new();
-    private TestReceiver _receiver = null!;
+    private const string Hook = "hook";
+    private WebhookReceiver _receiver = null!;
+    private Uri _hook = null!;
 
     public DeliveryMessageHandlerTests() => _engine = new EngineOverBroker(_harness);
 
-    public async Task InitializeAsync() =>
-        _receiver = await TestReceiver.StartAsync(app => app.MapPost("/hook", () => Results.StatusCode(_statuses.Dequeue())));
+    public async Task InitializeAsync()
+    {
+        _receiver = await WebhookReceiver.StartAsync();
+        _hook = new Uri(_receiver.Endpoint(Hook));
+    }
 
     [Fact]
     public async Task A_delivered_message_is_completed()
     {
-        _statuses.Enqueue(200);
+        _receiver.AnswerFromNowOn(Hook, Answer.Status(200));
         var job = await ReadyJobAsync();
 
         await _engine.Deliver.HandleAsync(_harness.ReceiveDelivery(job), _harness.Settler, CancellationToken.None);
@@ -41,7 +43,7 @@ public sealed class DeliveryMessageHandlerTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_attempt_schedules_the_next_at_its_due_time_and_completes_the_message()
     {
-        _statuses.Enqueue(500);
+        _receiver.AnswerFromNowOn(Hook, Answer.Status(500));
         var job = await ReadyJobAsync();
 
         await _engine.Deliver.HandleAsync(_harness.ReceiveDelivery(job), _harness.Settler, CancellationToken.None);
@@ -58,7 +60,7 @@ public sealed class DeliveryMessageHandlerTests : IAsyncLifetime
     [Fact]
     public async Task A_gone_endpoint_dead_letters_the_message_with_the_reason_and_the_story_in_its_properties()
     {
-        _statuses.Enqueue(410);
+        _receiver.AnswerFromNowOn(Hook, Answer.Status(410));
         var job = await ReadyJobAsync();
 
         await _engine.Deliver.HandleAsync(_harness.ReceiveDelivery(job), _harness.Settler, CancellationToken.None);
@@ -74,19 +76,19 @@ public sealed class DeliveryMessageHandlerTests : IAsyncLifetime
     [Fact]
     public async Task A_disabled_subscription_is_dead_lettered_without_an_attempt()
     {
-        await _engine.SubscribeAsync("sub_a", _receiver.Url("/hook"), SubscriptionStatus.Disabled);
+        await _engine.SubscribeAsync("sub_a", _hook, SubscriptionStatus.Disabled);
         await _engine.StoreEventAsync("evt_1");
 
         await _engine.Deliver.HandleAsync(_harness.ReceiveDelivery(Job()), _harness.Settler, CancellationToken.None);
 
         Assert.Equal("subscriptionDisabled", Assert.Single(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters)).DeadLetterReason);
-        Assert.Empty(_statuses);
+        Assert.Empty(_receiver.At(Hook));
     }
 
     [Fact]
     public async Task A_job_whose_event_is_gone_is_completed_and_dropped()
     {
-        await _engine.SubscribeAsync("sub_a", _receiver.Url("/hook"));
+        await _engine.SubscribeAsync("sub_a", _hook);
 
         await _engine.Deliver.HandleAsync(_harness.ReceiveDelivery(Job()), _harness.Settler, CancellationToken.None);
 
@@ -109,7 +111,7 @@ public sealed class DeliveryMessageHandlerTests : IAsyncLifetime
     [Fact]
     public async Task A_failure_before_settling_that_is_not_a_fault_leaves_the_message_locked_for_redelivery()
     {
-        _statuses.Enqueue(500);
+        _receiver.AnswerFromNowOn(Hook, Answer.Status(500));
         var job = await ReadyJobAsync();
         var message = _harness.ReceiveDelivery(job);
 
@@ -132,7 +134,7 @@ public sealed class DeliveryMessageHandlerTests : IAsyncLifetime
 
     private async Task<DeliveryJob> ReadyJobAsync()
     {
-        await _engine.SubscribeAsync("sub_a", _receiver.Url("/hook"));
+        await _engine.SubscribeAsync("sub_a", _hook);
         await _engine.StoreEventAsync("evt_1");
         return Job();
     }

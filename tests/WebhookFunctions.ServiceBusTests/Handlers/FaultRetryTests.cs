@@ -1,12 +1,10 @@
 using Azure.Messaging.ServiceBus;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Faults;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.ServiceBus;
 using WebhookFunctions.ServiceBusTests.Doubles;
-using WebhookFunctions.Testing.Http;
+using WebhookFunctions.Testing.Receivers;
 using WebhookFunctions.Testing.ServiceBus;
 
 namespace WebhookFunctions.ServiceBusTests.Handlers;
@@ -21,17 +19,17 @@ public sealed class FaultRetryTests : IAsyncLifetime
     private static readonly TimeSpan HighestFirstDelay = FaultBackoff.Default.First * (1 + FaultBackoff.Default.Jitter);
     private readonly TransportHarness _harness = new();
     private readonly EngineOverBroker _engine;
-    private int _webhooks;
-    private TestReceiver _receiver = null!;
+    private const string Hook = "hook";
+    private WebhookReceiver _receiver = null!;
+    private Uri _hook = null!;
 
     public FaultRetryTests() => _engine = new EngineOverBroker(_harness);
 
-    public async Task InitializeAsync() =>
-        _receiver = await TestReceiver.StartAsync(app => app.MapPost("/hook", () =>
-        {
-            Interlocked.Increment(ref _webhooks);
-            return Results.Ok();
-        }));
+    public async Task InitializeAsync()
+    {
+        _receiver = await WebhookReceiver.StartAsync();
+        _hook = new Uri(_receiver.Endpoint(Hook));
+    }
 
     [Fact]
     public async Task A_delivery_that_meets_a_storage_fault_is_scheduled_again_as_a_fresh_copy_and_completed()
@@ -54,7 +52,7 @@ public sealed class FaultRetryTests : IAsyncLifetime
         await _engine.Deliver.HandleAsync(again, _harness.Settler, CancellationToken.None);
 
         Assert.Equal(1, again.DeliveryCount);
-        Assert.Equal(1, _webhooks);
+        Assert.Single(_receiver.At(Hook));
         Assert.Equal(200, Assert.Single(_engine.Log.Attempts).StatusCode);
         Assert.Empty(_harness.Broker.Peek(WebhookTopology.Deliveries));
         Assert.Empty(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
@@ -81,7 +79,7 @@ public sealed class FaultRetryTests : IAsyncLifetime
     public async Task Once_the_fault_budget_is_spent_a_fault_takes_the_ordinary_path_and_counts()
     {
         await using var engine = new EngineOverBroker(_harness, new FaultBackoff(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), 0.2, maxFaultRetries: 1));
-        await engine.SubscribeAsync("sub_a", _receiver.Url("/hook"));
+        await engine.SubscribeAsync("sub_a", _hook);
         await engine.StoreEventAsync("evt_1");
         engine.FailingEvents.FailWith = () => new TimeoutException("The table did not answer.");
         await engine.Deliver.HandleAsync(_harness.ReceiveDelivery(Job()), _harness.Settler, CancellationToken.None);
@@ -141,7 +139,7 @@ public sealed class FaultRetryTests : IAsyncLifetime
         var again = _harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!;
         Assert.Equal(2, again.DeliveryCount);
         await _engine.Deliver.HandleAsync(again, _harness.Settler, CancellationToken.None);
-        Assert.Equal(1, _webhooks);
+        Assert.Single(_receiver.At(Hook));
     }
 
     [Fact]
@@ -164,7 +162,7 @@ public sealed class FaultRetryTests : IAsyncLifetime
     [Fact]
     public async Task A_fan_out_that_cannot_reach_the_deliveries_queue_reschedules_its_notice_on_the_events_topic_past_duplicate_detection()
     {
-        await _engine.SubscribeAsync("sub_a", _receiver.Url("/hook"));
+        await _engine.SubscribeAsync("sub_a", _hook);
         await new ServiceBusEventQueue(_harness.Client).SendAsync(new EventNotice("evt_1", "order.created", null), CancellationToken.None);
         var notice = _harness.Broker.ReceiveNext(WebhookTopology.FanOutSubscription)!;
 
@@ -195,7 +193,7 @@ public sealed class FaultRetryTests : IAsyncLifetime
 
     private async Task ReadyAsync()
     {
-        await _engine.SubscribeAsync("sub_a", _receiver.Url("/hook"));
+        await _engine.SubscribeAsync("sub_a", _hook);
         await _engine.StoreEventAsync("evt_1");
     }
 

@@ -2,23 +2,26 @@ using WebhookFunctions.Engine.Delivery.Egress;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WebhookFunctions.Engine.Delivery;
-using WebhookFunctions.Testing.Http;
+using WebhookFunctions.Testing.Receivers;
 
 namespace WebhookFunctions.UnitTests.Delivery;
 
-public sealed class WebhookSenderTests : IDisposable
+public sealed class WebhookSenderTests : IAsyncLifetime
 {
     private static readonly byte[] Body = Encoding.UTF8.GetBytes("{\"id\":\"evt_1\",\"type\":\"order.created\",\"data\":{\"note\":\"café\"}}");
 
     private readonly List<ServiceProvider> providers = [];
+    private WebhookReceiver receiver = null!;
 
-    public void Dispose()
+    public async Task InitializeAsync() => receiver = await WebhookReceiver.StartAsync();
+
+    public async Task DisposeAsync()
     {
+        await receiver.DisposeAsync();
         foreach (var provider in providers)
         {
             provider.Dispose();
@@ -28,38 +31,30 @@ public sealed class WebhookSenderTests : IDisposable
     [Fact]
     public async Task A_post_carries_the_body_as_json_with_the_given_headers()
     {
-        var received = new TaskCompletionSource<(string ContentType, string Body, Dictionary<string, string> Headers)>();
-        await using var receiver = await TestReceiver.StartAsync(app => app.MapPost("/hooks", async (HttpRequest request) =>
-        {
-            using var reader = new StreamReader(request.Body, Encoding.UTF8);
-            // Kestrel reuses its header collection once the request ends: keep a copy.
-            var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            received.SetResult((request.ContentType!, await reader.ReadToEndAsync(), headers));
-            return Results.NoContent();
-        }));
+        var url = Hooks(Answer.Status(204));
         var sender = CreateSender();
 
         var result = await sender.SendAsync(
-            new WebhookRequest(receiver.Url("/hooks"), Body, [new("webhook-id", "evt_1"), new("X-Team", "billing"), new("user-agent", "WebhookFunctions/1.0")]),
+            new WebhookRequest(url, Body, [new("webhook-id", "evt_1"), new("X-Team", "billing"), new("user-agent", "WebhookFunctions/1.0")]),
             CancellationToken.None);
 
         Assert.Equal(204, result.StatusCode);
         Assert.Null(result.Error);
-        var (contentType, body, headers) = await received.Task;
-        Assert.Equal("application/json", contentType);
-        Assert.Equal(Encoding.UTF8.GetString(Body), body);
-        Assert.Equal("evt_1", headers["webhook-id"]);
-        Assert.Equal("billing", headers["X-Team"]);
-        Assert.Equal("WebhookFunctions/1.0", headers["User-Agent"]);
+        var received = Assert.Single(receiver.At("hooks"));
+        Assert.Equal(("POST", "application/json"), (received.Method, received.Header("content-type")));
+        Assert.Equal(Encoding.UTF8.GetString(Body), received.BodyText);
+        Assert.Equal("evt_1", received.Header("webhook-id"));
+        Assert.Equal("billing", received.Header("x-team"));
+        Assert.Equal("WebhookFunctions/1.0", received.Header("user-agent"));
     }
 
     [Fact]
     public async Task Only_the_first_bytes_of_the_response_body_up_to_the_limit_are_kept()
     {
-        await using var receiver = await TestReceiver.StartAsync(app => app.MapPost("/hooks", () => Results.Text(new string('a', 100_000))));
+        var url = Hooks(Answer.Status(200, new string('a', 100_000)));
         var sender = CreateSender(options => options.ResponseBodyLimit = 100);
 
-        var result = await sender.SendAsync(Request(receiver.Url("/hooks")), CancellationToken.None);
+        var result = await sender.SendAsync(Request(url), CancellationToken.None);
 
         Assert.Equal(200, result.StatusCode);
         Assert.Equal(new string('a', 100), result.ResponseBody);
@@ -70,10 +65,10 @@ public sealed class WebhookSenderTests : IDisposable
     [Fact]
     public async Task A_character_cut_by_the_limit_is_dropped_whole()
     {
-        await using var receiver = await TestReceiver.StartAsync(app => app.MapPost("/hooks", () => Results.Text("ééé")));
+        var url = Hooks(Answer.Status(200, "ééé"));
         var sender = CreateSender(options => options.ResponseBodyLimit = 5);
 
-        var result = await sender.SendAsync(Request(receiver.Url("/hooks")), CancellationToken.None);
+        var result = await sender.SendAsync(Request(url), CancellationToken.None);
 
         Assert.Equal("éé", result.ResponseBody);
     }
@@ -81,9 +76,9 @@ public sealed class WebhookSenderTests : IDisposable
     [Fact]
     public async Task An_empty_response_body_is_kept_as_null()
     {
-        await using var receiver = await TestReceiver.StartAsync(app => app.MapPost("/hooks", () => Results.Ok()));
+        var url = Hooks(Answer.Status(200));
 
-        var result = await CreateSender().SendAsync(Request(receiver.Url("/hooks")), CancellationToken.None);
+        var result = await CreateSender().SendAsync(Request(url), CancellationToken.None);
 
         Assert.Equal(200, result.StatusCode);
         Assert.Null(result.ResponseBody);
@@ -92,13 +87,14 @@ public sealed class WebhookSenderTests : IDisposable
     [Fact]
     public async Task A_503_with_retry_after_reports_the_status_body_and_delay()
     {
-        await using var receiver = await TestReceiver.StartAsync(app => app.MapPost("/hooks", (HttpResponse response) =>
+        var url = Hooks(Answer.With(context =>
         {
-            response.Headers.RetryAfter = "120";
-            return Results.Text("busy", statusCode: 503);
+            context.Response.StatusCode = 503;
+            context.Response.Headers.RetryAfter = "120";
+            return context.Response.WriteAsync("busy");
         }));
 
-        var result = await CreateSender().SendAsync(Request(receiver.Url("/hooks")), CancellationToken.None);
+        var result = await CreateSender().SendAsync(Request(url), CancellationToken.None);
 
         Assert.Equal(503, result.StatusCode);
         Assert.Null(result.Error);
@@ -109,13 +105,10 @@ public sealed class WebhookSenderTests : IDisposable
     [Fact]
     public async Task A_receiver_that_never_answers_times_out()
     {
-        await using var receiver = await TestReceiver.StartAsync(app => app.MapPost("/hooks", async (HttpContext context) =>
-        {
-            await Task.Delay(Timeout.Infinite, context.RequestAborted);
-        }));
+        var url = Hooks(Answer.Hang);
         var sender = CreateSender(options => options.AttemptTimeout = TimeSpan.FromMilliseconds(300));
 
-        var result = await sender.SendAsync(Request(receiver.Url("/hooks")), CancellationToken.None);
+        var result = await sender.SendAsync(Request(url), CancellationToken.None);
 
         Assert.Null(result.StatusCode);
         Assert.Equal(SendErrors.Timeout, result.Error);
@@ -125,17 +118,12 @@ public sealed class WebhookSenderTests : IDisposable
     [Fact]
     public async Task The_attempt_timeout_runs_on_the_given_clock()
     {
-        var arrived = new TaskCompletionSource();
-        await using var receiver = await TestReceiver.StartAsync(app => app.MapPost("/hooks", async (HttpContext context) =>
-        {
-            arrived.SetResult();
-            await Task.Delay(Timeout.Infinite, context.RequestAborted);
-        }));
+        var url = Hooks(Answer.Hang);
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
         var sender = CreateSender(options => options.AttemptTimeout = TimeSpan.FromSeconds(15), time);
 
-        var sending = sender.SendAsync(Request(receiver.Url("/hooks")), CancellationToken.None);
-        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var sending = sender.SendAsync(Request(url), CancellationToken.None);
+        await receiver.WaitForAsync("hooks", 1, TimeSpan.FromSeconds(10));
         Assert.False(sending.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(15));
         var result = await sending.WaitAsync(TimeSpan.FromSeconds(10));
@@ -147,16 +135,16 @@ public sealed class WebhookSenderTests : IDisposable
     [Fact]
     public async Task A_status_that_arrived_before_the_body_stalled_is_kept_with_the_body_so_far()
     {
-        await using var receiver = await TestReceiver.StartAsync(app => app.MapPost("/hooks", async (HttpContext context) =>
+        var url = Hooks(Answer.With(async context =>
         {
             context.Response.StatusCode = 200;
             await context.Response.WriteAsync("partial", context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
-            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            await Answer.Hang.WriteAsync(context);
         }));
         var sender = CreateSender(options => options.AttemptTimeout = TimeSpan.FromMilliseconds(500));
 
-        var result = await sender.SendAsync(Request(receiver.Url("/hooks")), CancellationToken.None);
+        var result = await sender.SendAsync(Request(url), CancellationToken.None);
 
         Assert.Equal(200, result.StatusCode);
         Assert.Null(result.Error);
@@ -166,17 +154,12 @@ public sealed class WebhookSenderTests : IDisposable
     [Fact]
     public async Task The_callers_cancellation_is_thrown_not_reported_as_a_timeout()
     {
-        var arrived = new TaskCompletionSource();
-        await using var receiver = await TestReceiver.StartAsync(app => app.MapPost("/hooks", async (HttpContext context) =>
-        {
-            arrived.SetResult();
-            await Task.Delay(Timeout.Infinite, context.RequestAborted);
-        }));
+        var url = Hooks(Answer.Hang);
         var sender = CreateSender(options => options.AttemptTimeout = TimeSpan.FromSeconds(30));
         using var shutdown = new CancellationTokenSource();
 
-        var sending = sender.SendAsync(Request(receiver.Url("/hooks")), shutdown.Token);
-        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var sending = sender.SendAsync(Request(url), shutdown.Token);
+        await receiver.WaitForAsync("hooks", 1, TimeSpan.FromSeconds(10));
         await shutdown.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
@@ -197,8 +180,7 @@ public sealed class WebhookSenderTests : IDisposable
     [Fact]
     public async Task A_tls_handshake_with_a_plain_http_server_is_reported_as_a_tls_failure()
     {
-        await using var receiver = await TestReceiver.StartAsync(app => app.MapPost("/hooks", () => Results.Ok()));
-        var httpsUrl = new UriBuilder(receiver.Url("/hooks")) { Scheme = "https" }.Uri;
+        var httpsUrl = new UriBuilder(Hooks(Answer.Status(200))) { Scheme = "https" }.Uri;
 
         var result = await CreateSender().SendAsync(Request(httpsUrl), CancellationToken.None);
 
@@ -209,21 +191,18 @@ public sealed class WebhookSenderTests : IDisposable
     [Fact]
     public async Task A_redirect_is_reported_and_not_followed()
     {
-        var targetHits = 0;
-        await using var receiver = await TestReceiver.StartAsync(app =>
+        var moved = receiver.Endpoint("moved");
+        var url = Hooks(Answer.With(context =>
         {
-            app.MapPost("/hooks", () => Results.Redirect("/moved"));
-            app.MapMethods("/moved", ["GET", "POST"], () =>
-            {
-                Interlocked.Increment(ref targetHits);
-                return Results.Ok();
-            });
-        });
+            context.Response.Redirect(moved);
+            return Task.CompletedTask;
+        }));
 
-        var result = await CreateSender().SendAsync(Request(receiver.Url("/hooks")), CancellationToken.None);
+        var result = await CreateSender().SendAsync(Request(url), CancellationToken.None);
 
         Assert.Equal(302, result.StatusCode);
-        Assert.Equal(0, Volatile.Read(ref targetHits));
+        Assert.Single(receiver.At("hooks"));
+        Assert.Empty(receiver.At("moved"));
     }
 
     [Theory]
@@ -232,20 +211,13 @@ public sealed class WebhookSenderTests : IDisposable
     [InlineData("nul\0")]
     public async Task A_header_value_with_a_line_break_is_not_sent(string value)
     {
-        var hits = 0;
-        await using var receiver = await TestReceiver.StartAsync(app => app.MapPost("/hooks", () =>
-        {
-            Interlocked.Increment(ref hits);
-            return Results.Ok();
-        }));
+        var url = Hooks(Answer.Status(200));
 
-        var result = await CreateSender().SendAsync(
-            new WebhookRequest(receiver.Url("/hooks"), Body, [new("X-Team", value)]),
-            CancellationToken.None);
+        var result = await CreateSender().SendAsync(new WebhookRequest(url, Body, [new("X-Team", value)]), CancellationToken.None);
 
         Assert.Equal(SendErrors.InvalidHeader, result.Error);
         Assert.Null(result.StatusCode);
-        Assert.Equal(0, Volatile.Read(ref hits));
+        Assert.Empty(receiver.At("hooks"));
     }
 
     [Fact]
@@ -261,10 +233,10 @@ public sealed class WebhookSenderTests : IDisposable
     [Fact]
     public async Task A_loopback_receiver_is_blocked_unless_the_allow_list_names_it()
     {
-        await using var receiver = await TestReceiver.StartAsync(app => app.MapPost("/blocked", () => Results.Ok()));
+        var url = Hooks(Answer.Status(200));
         var sender = CreateSender(allowLoopback: false);
 
-        var result = await sender.SendAsync(Request(receiver.Url("/blocked")), CancellationToken.None);
+        var result = await sender.SendAsync(Request(url), CancellationToken.None);
 
         Assert.Null(result.StatusCode);
         Assert.Equal(SendErrors.DestinationBlocked, result.Error);
@@ -272,6 +244,9 @@ public sealed class WebhookSenderTests : IDisposable
     }
 
     private static WebhookRequest Request(Uri url) => new(url, Body, []);
+
+    /// <summary>The receiver's one endpoint in a test, answering every request with <paramref name="answer"/>.</summary>
+    private Uri Hooks(Answer answer) => new(receiver.Endpoint("hooks", answer));
 
     private WebhookSender CreateSender(Action<DeliveryOptions>? configure = null, TimeProvider? timeProvider = null, bool allowLoopback = true)
     {

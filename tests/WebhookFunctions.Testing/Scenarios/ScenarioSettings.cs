@@ -1,15 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace WebhookFunctions.EndToEndTests.Delivery;
+namespace WebhookFunctions.Testing.Scenarios;
 
 /// <summary>
-/// The settings the delivery scenarios assume of the server: a seconds-scale retry schedule, no jitter, a 1 s attempt
-/// timeout, loopback receivers allowed. One file (delivery-scenarios.settings.json, app-setting names), read here for
-/// the in-process server and merged into local.settings.json by the workflow that runs the scenarios against
-/// `func start`.
+/// The settings every host runs the scenarios with: a seconds-scale retry schedule, no jitter, a 1 s attempt timeout,
+/// loopback receivers allowed. One file, delivery-scenarios.settings.json, in app-setting form (A__B): the in-process
+/// hosts read it here, and the workflow that runs the scenarios against `func start` merges it into
+/// local.settings.json.
 /// </summary>
-public static class DeliveryScenarioSettings
+public static class ScenarioSettings
 {
     public static IReadOnlyDictionary<string, string> AppSettings { get; } = Load();
 
@@ -25,7 +25,10 @@ public static class DeliveryScenarioSettings
     public static Dictionary<string, string?> AsConfiguration() =>
         AppSettings.ToDictionary(setting => setting.Key.Replace("__", ":", StringComparison.Ordinal), setting => (string?)setting.Value);
 
-    private static Dictionary<string, string> Load() =>
-        JsonSerializer.Deserialize<Dictionary<string, string>>(
-            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Delivery", "delivery-scenarios.settings.json")))!;
+    private static Dictionary<string, string> Load()
+    {
+        using var stream = typeof(ScenarioSettings).Assembly.GetManifestResourceStream("delivery-scenarios.settings.json")
+            ?? throw new InvalidOperationException("delivery-scenarios.settings.json is not embedded in the test kit.");
+        return JsonSerializer.Deserialize<Dictionary<string, string>>(stream)!;
+    }
 }

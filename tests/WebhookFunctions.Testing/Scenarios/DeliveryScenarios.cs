@@ -1,0 +1,252 @@
+using System.Text.Json;
+using WebhookFunctions.Testing.Receivers;
+using Xunit;
+
+namespace WebhookFunctions.Testing.Scenarios;
+
+/// <summary>
+/// Publish → fan-out → signed POSTs to a real receiver, the same scenarios for every host: a test class per host
+/// derives from this one and hands it the host (<see cref="IWebhookHost"/>) and a receiver that host can reach. Every
+/// webhook's signature is checked by the receiver with the subscription's secret.
+/// </summary>
+public abstract class DeliveryScenarios(IWebhookHost host, WebhookReceiver receiver)
+{
+    private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+    private static readonly IReadOnlyList<TimeSpan> RetrySchedule = ScenarioSettings.RetrySchedule;
+
+    private readonly ContractClient api = new(host);
+
+    [ScenarioFact]
+    public async Task Matching_subscribers_get_exactly_one_signed_delivery_and_others_none()
+    {
+        var type = Unique("order") + ".created";
+        var exact = await SubscribeAsync(Unique("exact"), type);
+        var prefix = await SubscribeAsync(Unique("prefix"), type.Split('.')[0] + ".*");
+        var other = await SubscribeAsync(Unique("other"), Unique("invoice") + ".paid");
+
+        var eventId = await api.PublishAcceptedAsync(type, """{"orderId":42,"note":"ünïcode"}""");
+
+        await api.WaitForAttemptsAsync(eventId, attempts => attempts.Count(a => a.Outcome == "delivered") == 2);
+        await host.WaitUntilIdleAsync();
+        foreach (var subscriber in new[] { exact, prefix })
+        {
+            var webhook = Assert.Single(receiver.At(subscriber.Endpoint));
+            AssertSignedBy(webhook, eventId, subscriber.Secret);
+            using var envelope = JsonDocument.Parse(webhook.Body);
+            Assert.Equal(eventId, envelope.RootElement.GetProperty("id").GetString());
+            Assert.Equal(type, envelope.RootElement.GetProperty("type").GetString());
+            Assert.Equal(42, envelope.RootElement.GetProperty("data").GetProperty("orderId").GetInt32());
+            Assert.Equal("ünïcode", envelope.RootElement.GetProperty("data").GetProperty("note").GetString());
+            Assert.Equal("application/json", webhook.Header("content-type").Split(';')[0]);
+            Assert.StartsWith("WebhookFunctions/", webhook.Header("user-agent"), StringComparison.Ordinal);
+        }
+
+        Assert.Empty(receiver.At(other.Endpoint));
+    }
+
+    [ScenarioFact]
+    public async Task Two_500s_then_a_200_is_delivered_on_the_third_attempt_with_one_webhook_id()
+    {
+        var type = Unique("flaky") + ".event";
+        var subscriber = await SubscribeAsync(Unique("flaky"), type, Answer.Status(200), Answer.Status(500), Answer.Status(500));
+
+        var eventId = await api.PublishAcceptedAsync(type);
+
+        var attempts = await api.WaitForAttemptsAsync(eventId, list => list.Any(a => a.Outcome == "delivered"));
+        Assert.Equal([(1, "failed", 500), (2, "failed", 500), (3, "delivered", 200)], attempts.Select(a => (a.Attempt, a.Outcome, a.StatusCode ?? 0)));
+        Assert.All(attempts.Where(a => a.Outcome == "failed"), a => Assert.NotNull(a.NextAttemptAt));
+        var received = receiver.At(subscriber.Endpoint);
+        Assert.Equal(3, received.Count);
+        Assert.All(received, webhook => AssertSignedBy(webhook, eventId, subscriber.Secret));
+    }
+
+    [ScenarioFact]
+    public async Task Always_failing_is_dead_lettered_with_its_reason_listed_and_replayed_once_the_receiver_heals()
+    {
+        var type = Unique("doomed") + ".event";
+        var subscriber = await SubscribeAsync(Unique("doomed"), type, Answer.Status(500, "down for maintenance"));
+
+        var eventId = await api.PublishAcceptedAsync(type);
+
+        var attempts = await api.WaitForAttemptsAsync(eventId, list => list.Any(a => a.Outcome == "deadLettered"));
+        Assert.Equal(RetrySchedule.Count, attempts.Count);
+        var deadLetter = Assert.Single(await api.WaitForDeadLettersAsync(subscriber.Id, 1));
+        Assert.Equal(eventId, deadLetter.GetProperty("eventId").GetString());
+        Assert.Equal(type, deadLetter.GetProperty("eventType").GetString());
+        Assert.Equal("maxAttemptsExceeded", deadLetter.GetProperty("reason").GetString());
+        Assert.Contains("HTTP 500", deadLetter.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal(RetrySchedule.Count, deadLetter.GetProperty("attempts").GetInt32());
+        Assert.Equal(500, deadLetter.GetProperty("lastStatusCode").GetInt32());
+
+        receiver.AnswerFromNowOn(subscriber.Endpoint, Answer.Status(204));
+        var replay = await api.ReplayAsync(subscriber.Id);
+
+        Assert.Equal((1, 1), (replay.GetProperty("matched").GetInt32(), replay.GetProperty("replayed").GetInt32()));
+        var replayed = await api.WaitForAttemptsAsync(eventId, list => list.Any(a => a.Outcome == "delivered"));
+        Assert.Equal(1, replayed.Single(a => a.Outcome == "delivered").Attempt);
+        Assert.Empty(await api.DeadLettersAsync(subscriber.Id));
+        Assert.Equal(RetrySchedule.Count + 1, receiver.At(subscriber.Endpoint).Count);
+    }
+
+    [ScenarioFact]
+    public async Task A_410_disables_the_subscription_as_endpoint_gone_until_it_is_enabled_again()
+    {
+        var type = Unique("gone") + ".event";
+        var subscriber = await SubscribeAsync(Unique("gone"), type, Answer.Status(200), Answer.Status(410));
+
+        var eventId = await api.PublishAcceptedAsync(type);
+
+        var attempts = await api.WaitForAttemptsAsync(eventId, list => list.Any(a => a.Outcome == "deadLettered"));
+        Assert.Equal((1, 410), (attempts[^1].Attempt, attempts[^1].StatusCode ?? 0));
+        var (subscription, etag) = await api.GetSubscriptionAsync(subscriber.Id);
+        Assert.Equal("disabled", subscription.GetProperty("status").GetString());
+        Assert.Equal("endpointGone", subscription.GetProperty("disabledReason").GetString());
+        Assert.Equal("endpointGone", Assert.Single(await api.WaitForDeadLettersAsync(subscriber.Id, 1)).GetProperty("reason").GetString());
+        Assert.Single(receiver.At(subscriber.Endpoint));
+
+        var enabled = await api.PatchSubscriptionAsync(subscriber.Id, """{"status":"enabled"}""", etag);
+        Assert.Equal("enabled", enabled.GetProperty("status").GetString());
+        var next = await api.PublishAcceptedAsync(type);
+
+        await api.WaitForAttemptsAsync(next, list => list.Any(a => a.Outcome == "delivered"));
+        AssertSignedBy(receiver.At(subscriber.Endpoint)[^1], next, subscriber.Secret);
+    }
+
+    [ScenarioFact]
+    public async Task The_same_idempotency_key_twice_publishes_and_delivers_once()
+    {
+        var type = Unique("once") + ".event";
+        var subscriber = await SubscribeAsync(Unique("once"), type);
+        var key = new Dictionary<string, string> { ["Idempotency-Key"] = Guid.NewGuid().ToString() };
+
+        var first = await api.PublishAsync(type, """{"n":1}""", key);
+        var second = await api.PublishAsync(type, """{"n":1}""", key);
+
+        Assert.True(first.StatusCode == 202, first.ToString());
+        Assert.True(second.StatusCode == 202, second.ToString());
+        var eventId = first.Json().GetProperty("id").GetString()!;
+        Assert.Equal(eventId, second.Json().GetProperty("id").GetString());
+        await api.WaitForAttemptsAsync(eventId, list => list.Any(a => a.Outcome == "delivered"));
+        await host.WaitUntilIdleAsync();
+        var webhook = Assert.Single(receiver.At(subscriber.Endpoint));
+        AssertSignedBy(webhook, eventId, subscriber.Secret);
+        Assert.Contains("\"n\":1", webhook.BodyText, StringComparison.Ordinal);
+    }
+
+    [ScenarioFact]
+    public async Task After_rotation_both_signatures_are_sent_and_each_verifies()
+    {
+        var type = Unique("rotate") + ".event";
+        var subscriber = await SubscribeAsync(Unique("rotate"), type);
+        var newSecret = await api.RotateSecretAsync(subscriber.Id);
+        receiver.Trust(subscriber.Endpoint, newSecret);
+
+        var eventId = await api.PublishAcceptedAsync(type);
+
+        var webhook = Assert.Single(await receiver.WaitForAsync(subscriber.Endpoint, 1));
+        Assert.Equal(2, webhook.Header("webhook-signature").Split(' ').Length);
+        Assert.True(webhook.VerifiesWith(subscriber.Secret), "The signature made with the previous secret does not verify.");
+        Assert.True(webhook.VerifiesWith(newSecret), "The signature made with the new secret does not verify.");
+        Assert.Equal(eventId, webhook.Header("webhook-id"));
+    }
+
+    [ScenarioFact]
+    public async Task A_Retry_After_longer_than_the_scheduled_delay_and_within_twice_it_sets_when_the_retry_comes()
+    {
+        // Honoured within [scheduled delay, 2 × scheduled delay]: a Retry-After one second longer than the delay
+        // before attempt 2, and inside that window, must move attempt 2 later than its schedule would.
+        var scheduled = RetrySchedule[1];
+        var retryAfter = scheduled + TimeSpan.FromSeconds(1);
+        Assert.InRange(retryAfter, scheduled, 2 * scheduled);
+        var type = Unique("busy") + ".event";
+        var subscriber = await SubscribeAsync(Unique("busy"), type, Answer.Status(200), Answer.RetryAfter(503, retryAfter));
+
+        var eventId = await api.PublishAcceptedAsync(type);
+
+        var attempts = await api.WaitForAttemptsAsync(eventId, list => list.Any(a => a.Outcome == "delivered"));
+        Assert.Equal([(1, "failed", 503), (2, "delivered", 200)], attempts.Select(a => (a.Attempt, a.Outcome, a.StatusCode ?? 0)));
+        Assert.InRange(attempts[0].NextAttemptAt!.Value - attempts[0].At, retryAfter, 2 * scheduled);
+        var received = receiver.At(subscriber.Endpoint);
+        // The receiver's clock reads each arrival a little after its attempt began; 100 ms covers that skew.
+        Assert.True(
+            received[1].ReceivedAt - received[0].ReceivedAt >= retryAfter - TimeSpan.FromMilliseconds(100),
+            $"The retry came {(received[1].ReceivedAt - received[0].ReceivedAt).TotalSeconds:F2} s after the 503 with Retry-After {retryAfter.TotalSeconds} s.");
+    }
+
+    [ScenarioFact]
+    public async Task The_publishers_trace_continues_in_the_receivers_traceparent()
+    {
+        var type = Unique("traced") + ".event";
+        var subscriber = await SubscribeAsync(Unique("traced"), type);
+
+        var eventId = await api.PublishAcceptedAsync(type, headers: new Dictionary<string, string> { ["traceparent"] = $"00-{TraceId}-00f067aa0ba902b7-01" });
+
+        var webhook = Assert.Single(await receiver.WaitForAsync(subscriber.Endpoint, 1));
+        AssertSignedBy(webhook, eventId, subscriber.Secret);
+        Assert.Equal(TraceId, webhook.Header("traceparent").Split('-')[1]);
+    }
+
+    [ScenarioFact]
+    public async Task A_hanging_receiver_times_out_and_the_retry_delivers()
+    {
+        var type = Unique("slow") + ".event";
+        var subscriber = await SubscribeAsync(Unique("slow"), type, Answer.Status(200), Answer.Hang);
+
+        var eventId = await api.PublishAcceptedAsync(type);
+
+        var attempts = await api.WaitForAttemptsAsync(eventId, list => list.Any(a => a.Outcome == "delivered"));
+        Assert.Equal([(1, "failed", "timeout"), (2, "delivered", null)], attempts.Select(a => (a.Attempt, a.Outcome, a.Error)));
+        var timeout = ScenarioSettings.AttemptTimeout.TotalMilliseconds;
+        Assert.InRange(attempts[0].DurationMs, timeout * 0.9, timeout * 3);
+        Assert.Equal(2, receiver.At(subscriber.Endpoint).Count);
+    }
+
+    [ScenarioFact]
+    public async Task Pending_deliveries_to_a_deleted_subscription_end_as_skipped_and_are_not_dead_lettered()
+    {
+        var type = Unique("deleted") + ".event";
+        var subscriber = await SubscribeAsync(Unique("deleted"), type, Answer.Status(500));
+
+        var eventId = await api.PublishAcceptedAsync(type);
+        await api.WaitForAttemptsAsync(eventId, list => list.Any(a => a.Outcome == "failed"));
+        await api.DeleteSubscriptionAsync(subscriber.Id);
+
+        var attempts = await api.WaitForAttemptsAsync(eventId, list => list.Any(a => a.Outcome == "skipped"));
+        Assert.Equal("subscriptionDeleted", attempts.Single(a => a.Outcome == "skipped").Error);
+        await host.WaitUntilIdleAsync();
+        Assert.Empty(await api.DeadLettersAsync(subscriber.Id));
+    }
+
+    [ScenarioFact]
+    public async Task The_test_route_sends_a_signed_webhook_test_event_to_that_subscription_alone()
+    {
+        var subscriber = await SubscribeAsync(Unique("probe"), Unique("never") + ".sent");
+
+        var eventId = await api.SendTestAsync(subscriber.Id);
+
+        var webhook = Assert.Single(await receiver.WaitForAsync(subscriber.Endpoint, 1));
+        AssertSignedBy(webhook, eventId, subscriber.Secret);
+        Assert.Contains("\"type\":\"webhook.test\"", webhook.BodyText, StringComparison.Ordinal);
+    }
+
+    /// <summary>A name unique to this run, for event types and endpoints.</summary>
+    protected static string Unique(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..(prefix.Length + 8)];
+
+    private static void AssertSignedBy(ReceivedWebhook webhook, string eventId, string secret)
+    {
+        Assert.Equal(eventId, webhook.Header("webhook-id"));
+        Assert.True(webhook.VerifiesWith(secret), $"The webhook {eventId} at {webhook.Endpoint} is not signed with its subscription's secret: {webhook.Header("webhook-signature")}.");
+    }
+
+    /// <summary>Subscribes a new receiver endpoint, which trusts the secret the subscription was given.</summary>
+    private async Task<ScenarioSubscriber> SubscribeAsync(string endpoint, string eventType, Answer? lasting = null, params Answer[] first)
+    {
+        var url = receiver.Endpoint(endpoint, lasting, first);
+        var subscriber = await api.SubscribeAsync(url, eventType);
+        receiver.Trust(endpoint, subscriber.Secret);
+        return new ScenarioSubscriber(subscriber.Id, subscriber.Secret, endpoint);
+    }
+
+    private sealed record ScenarioSubscriber(string Id, string Secret, string Endpoint);
+}

@@ -49,7 +49,7 @@ internal sealed class ServiceBusDeadLetterStore(ServiceBusClient client) : IDead
         return new Page<DeadLetter>(items, DeadLetterCursor.Encode(next ?? 0));
     }
 
-    public async Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task> requeue, CancellationToken cancellationToken)
+    public async Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task<bool>> requeue, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(requeue);
@@ -82,7 +82,7 @@ internal sealed class ServiceBusDeadLetterStore(ServiceBusClient client) : IDead
     /// then abandoned (a lock that expires first has the same effect). A matching one leaves the sub-queue only
     /// after <paramref name="requeue"/> returned.
     /// </summary>
-    private async Task<ReplayCount> ReplayMatchesAsync(DeadLetterFilter filter, Func<DeadLetter, CancellationToken, Task> requeue, CancellationToken cancellationToken)
+    private async Task<ReplayCount> ReplayMatchesAsync(DeadLetterFilter filter, Func<DeadLetter, CancellationToken, Task<bool>> requeue, CancellationToken cancellationToken)
     {
         await using var receiver = CreateDeadLetterReceiver();
         var held = new List<ServiceBusReceivedMessage>();
@@ -108,7 +108,11 @@ internal sealed class ServiceBusDeadLetterStore(ServiceBusClient client) : IDead
                     }
 
                     matched++;
-                    await requeue(deadLetter, cancellationToken);
+                    if (!await requeue(deadLetter, cancellationToken))
+                    {
+                        continue;
+                    }
+
                     await receiver.CompleteMessageAsync(message, cancellationToken);
                     held.Remove(message);
                     replayed++;

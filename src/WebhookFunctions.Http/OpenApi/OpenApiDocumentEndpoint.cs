@@ -6,16 +6,16 @@ namespace WebhookFunctions.Http.OpenApi;
 /// GET /api/openapi.json where the document is not generated at run time (the Functions app): the document the
 /// self-hosted server generates, kept in this assembly. A test holds it equal to the generated one.
 /// </summary>
-public static class OpenApiDocumentEndpoint
+public sealed class OpenApiDocumentEndpoint
 {
     public const string ResourceName = "WebhookFunctions.Http.OpenApi.openapi.json";
 
-    private static readonly Lazy<byte[]> Document = new(Load);
+    private readonly Lazy<byte[]> document = new(Load);
 
     /// <summary>The document's UTF-8 JSON.</summary>
-    public static ReadOnlyMemory<byte> Utf8 => Document.Value;
+    public ReadOnlyMemory<byte> Utf8 => document.Value;
 
-    public static IResult Get() => Results.Bytes(Document.Value, "application/json;charset=utf-8");
+    public IResult Get() => Results.Bytes(document.Value, "application/json;charset=utf-8");
 
     private static byte[] Load()
     {

@@ -20,7 +20,7 @@ public static class ApiRouteTable
             ([FromServices] HealthEndpoints health, CancellationToken ct) => health.GetDetailsAsync(ct),
             ApiOperations.HealthDetails),
         new(HttpMethods.Get, ApiRouteTemplates.OpenApiDocument, ApiAccess.Anonymous,
-            () => OpenApiDocumentEndpoint.Get(),
+            ([FromServices] OpenApiDocumentEndpoint document) => document.Get(),
             ApiOperations.OpenApiDocument),
 
         new(HttpMethods.Post, ApiRouteTemplates.Events, ApiAccess.Key,

@@ -54,6 +54,13 @@ public sealed class DeadLetterService(
         }
 
         var skipped = new Dictionary<ReplaySkipCause, int>();
+        if (dryRun)
+        {
+            var matched = await store.ReplayAsync(filter, dryRun: true, (_, _) => Task.FromResult(false), cancellationToken);
+            await CountSkipsAsync(filter, matched.Matched, targets, skipped, cancellationToken);
+            return Result<ReplayReport>.Success(new ReplayReport(matched.Matched, 0, skipped));
+        }
+
         var count = await store.ReplayAsync(
             filter,
             dryRun,
@@ -76,6 +83,30 @@ public sealed class DeadLetterService(
             string.Join(", ", skipped.Select(s => $"{s.Key}: {s.Value}")),
             dryRun);
         return Result<ReplayReport>.Success(new ReplayReport(count.Matched, count.Replayed, skipped));
+    }
+
+    /// <summary>
+    /// What a replay of the same filter would skip, by cause: the matches are listed (the first
+    /// <paramref name="matched"/> of them, the ones the dry run counted) and each is judged as a replay would judge it.
+    /// </summary>
+    private async Task CountSkipsAsync(DeadLetterFilter filter, int matched, ReplayTargets targets, Dictionary<ReplaySkipCause, int> skipped, CancellationToken cancellationToken)
+    {
+        var (seen, continuationToken) = (0, (string?)null);
+        do
+        {
+            var page = await store.ListAsync(filter, Paging.MaxLimit, continuationToken, cancellationToken);
+            foreach (var deadLetter in page.Items.Take(matched - seen))
+            {
+                if (await targets.SkipCauseAsync(deadLetter, cancellationToken) is { } cause)
+                {
+                    skipped[cause] = skipped.GetValueOrDefault(cause) + 1;
+                }
+            }
+
+            seen += page.Items.Count;
+            continuationToken = page.ContinuationToken;
+        }
+        while (continuationToken is not null && seen < matched);
     }
 
     // A fan-out dead letter reaches the subscriptions that match at replay, not those of the first try: the event was

@@ -164,7 +164,7 @@ internal static class ApiOperations
     {
         Description = "A replayed delivery starts again at attempt 1 and leaves the store once re-enqueued; a fan-out dead letter is fanned out again. "
             + "One whose subscription is disabled or deleted, or whose event is gone, is not replayed, keeps its record and is counted in skipped. "
-            + "A dry run counts the matches and changes nothing.",
+            + "A dry run counts the matches and what would be skipped, and changes nothing (replayed is 0).",
         Request = new(typeof(ReplayRequest), [Json], "Which dead letters; every field left out matches all."),
         Responses =
         [

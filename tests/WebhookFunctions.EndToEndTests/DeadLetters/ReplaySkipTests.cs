@@ -58,6 +58,11 @@ public sealed class ReplaySkipTests : IAsyncLifetime
         var disabled = await server.Client.GetAsync($"/api/subscriptions/{subscriptionId}");
         Assert.Equal("disabled", (await disabled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
 
+        var dryRun = await server.Client.PostAsync("/api/dead-letters/replay", Json($$"""{"subscriptionId":"{{subscriptionId}}","dryRun":true}"""));
+        Assert.Equal(
+            """{"matched":1,"replayed":0,"skipped":{"subscriptionDisabled":1}}""",
+            (await AssertJsonAsync(dryRun, HttpStatusCode.OK)).GetRawText());
+
         var skipped = await server.Client.PostAsync("/api/dead-letters/replay", Json($$"""{"subscriptionId":"{{subscriptionId}}"}"""));
 
         Assert.Equal(

@@ -150,6 +150,22 @@ public sealed class DeadLetterServiceTests
     }
 
     [Fact]
+    public async Task A_dry_run_reports_what_a_replay_would_skip_and_changes_nothing()
+    {
+        await DisableAsync("sub_a");
+        store.Items.Add(DeadLetterOf("evt_1", "sub_a"));
+        store.Items.Add(DeadLetterOf("evt_2", "sub_a"));
+        store.Items.Add(DeadLetterOf("evt_3", "sub_b"));
+
+        var result = await service.ReplayAsync(new DeadLetterFilter(), dryRun: true, CancellationToken.None);
+
+        Assert.Equal((3, 0), Counts(result));
+        Assert.Equal(new Dictionary<ReplaySkipCause, int> { [ReplaySkipCause.SubscriptionDisabled] = 2 }, result.Value!.Skipped);
+        Assert.Empty(transport.Sent);
+        Assert.Equal(3, store.Items.Count);
+    }
+
+    [Fact]
     public async Task Once_its_subscription_is_enabled_again_the_kept_dead_letter_replays()
     {
         await DisableAsync("sub_a");

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using WebhookFunctions.Http.OpenApi;
 using WebhookFunctions.Http.Security;
 
 namespace WebhookFunctions.Http;
@@ -23,6 +24,7 @@ public static class HttpServiceCollectionExtensions
         services.TryAddScoped<SubscriptionEndpoints>();
         services.TryAddScoped<DeadLetterEndpoints>();
         services.TryAddScoped<HealthEndpoints>();
+        services.TryAddSingleton<OpenApiDocumentEndpoint>();
         return services;
     }
 }

@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Options;
 using WebhookFunctions.Engine;
 using WebhookFunctions.Http;
+using Scalar.AspNetCore;
+using WebhookFunctions.Http.Routing;
 using WebhookFunctions.Http.Security;
+using WebhookFunctions.SelfHosted.OpenApi;
 using WebhookFunctions.Storage;
 
 namespace WebhookFunctions.SelfHosted;
@@ -11,6 +14,11 @@ public static class SelfHostedServer
 {
     /// <summary>Request bodies Kestrel lets through: a little over the API's own 256 KiB cap, which answers 413 itself.</summary>
     public const long KestrelMaxRequestBodySize = 256 * 1024 + 16 * 1024;
+
+    /// <summary>The interactive API reference (Development only), over <see cref="OpenApiDocumentPath"/>.</summary>
+    public const string ApiReferencePath = "/api/docs";
+
+    public const string OpenApiDocumentPath = "/" + ApiRouteTemplates.Prefix + "/" + ApiRouteTemplates.OpenApiDocument;
 
     /// <summary>
     /// Builds the server; <paramref name="configure"/> runs before anything reads configuration, so tests can point it
@@ -39,6 +47,7 @@ public static class SelfHostedServer
             .AddStorageQueueTransport(builder.Configuration)
             .AddWebhookHttp();
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = FillDetail);
+        builder.Services.AddWebhookOpenApi();
         builder.AddObservability();
 
         var app = builder.Build();
@@ -50,6 +59,11 @@ public static class SelfHostedServer
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapWebhookApi();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapScalarApiReference(ApiReferencePath, reference => reference.WithOpenApiRoutePattern(OpenApiDocumentPath));
+        }
+
         return app;
     }
 

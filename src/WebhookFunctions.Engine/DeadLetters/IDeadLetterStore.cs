@@ -12,9 +12,11 @@ public interface IDeadLetterStore
 
     /// <summary>
     /// Hands every matching dead letter to <paramref name="requeue"/> and removes it from the store only after that
-    /// returned. Returns how many matched (with <paramref name="dryRun"/>, nothing is requeued or removed).
+    /// returned true (it was requeued); one it returned false for keeps its record as it was. With
+    /// <paramref name="dryRun"/> nothing is passed to <paramref name="requeue"/> or removed: the matches are counted.
     /// </summary>
-    Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task> requeue, CancellationToken cancellationToken);
+    Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task<bool>> requeue, CancellationToken cancellationToken);
 }
 
+/// <summary>How many dead letters matched, and how many of them were requeued and removed.</summary>
 public sealed record ReplayCount(int Matched, int Replayed);

@@ -19,7 +19,8 @@ internal sealed class ReplayRequest
     public bool DryRun { get; init; }
 }
 
-internal sealed record ReplayResponse(int Matched, int Replayed);
+/// <summary><see cref="Skipped"/>: the dead letters kept, by cause (<c>subscriptionDisabled</c>, <c>subscriptionDeleted</c>, <c>eventExpired</c>); causes with none are left out.</summary>
+internal sealed record ReplayResponse(int Matched, int Replayed, IReadOnlyDictionary<string, int> Skipped);
 
 /// <summary>
 /// One dead letter. <see cref="Stage"/> ("delivery" | "fanOut") came after the contract's first fields; a fan-out dead

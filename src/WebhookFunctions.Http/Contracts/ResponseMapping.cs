@@ -78,7 +78,8 @@ internal static class ResponseMapping
             deadLetter.LastError,
             Name(deadLetter.Stage));
 
-    public static ReplayResponse ToResponse(this ReplayCount count) => new(count.Matched, count.Replayed);
+    public static ReplayResponse ToResponse(this ReplayReport report) =>
+        new(report.Matched, report.Replayed, report.Skipped.OrderBy(s => s.Key).ToDictionary(s => Name(s.Key), s => s.Value));
 
     public static HealthStatusResponse ToStatusResponse(this HealthReport report) => new(Status(report));
 

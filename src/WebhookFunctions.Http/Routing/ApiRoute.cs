@@ -14,7 +14,7 @@ public enum ApiAccess
 /// One route of the HTTP contract: method, template (relative to /api), access, and the handler the self-hosted
 /// server maps (a delegate over the shared endpoint classes; the Functions triggers call the same methods).
 /// </summary>
-public sealed record ApiRoute(string Method, string Template, ApiAccess Access, Delegate Handler)
+public sealed record ApiRoute(string Method, string Template, ApiAccess Access, Delegate Handler, ApiOperation Operation)
 {
     /// <summary>The path as a client sees it, e.g. /api/events/{id}.</summary>
     public string Path => $"/{ApiRouteTemplates.Prefix}/{Template}";

@@ -15,6 +15,9 @@ public static class ApiRouteTemplates
     /// <summary>The status and each check's reason code, with a key.</summary>
     public const string HealthDetails = "health/details";
 
+    /// <summary>The OpenAPI 3.1 document of this contract, without a key.</summary>
+    public const string OpenApiDocument = "openapi.json";
+
     public const string Events = "events";
     public const string Event = "events/{id}";
     public const string EventDeliveries = "events/{id}/deliveries";

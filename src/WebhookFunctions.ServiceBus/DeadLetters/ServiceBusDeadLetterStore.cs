@@ -60,7 +60,7 @@ internal sealed class ServiceBusDeadLetterStore(ServiceBusClient client) : IDead
         return new Page<DeadLetter>(items, null);
     }
 
-    public async Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task> requeue, CancellationToken cancellationToken)
+    public async Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task<bool>> requeue, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(requeue);
@@ -112,7 +112,7 @@ internal sealed class ServiceBusDeadLetterStore(ServiceBusClient client) : IDead
     private async Task<ReplayCount> ReplayMatchesAsync(
         DeadLetterStage source,
         DeadLetterFilter filter,
-        Func<DeadLetter, CancellationToken, Task> requeue,
+        Func<DeadLetter, CancellationToken, Task<bool>> requeue,
         ScanBudget budget,
         CancellationToken cancellationToken)
     {
@@ -140,7 +140,11 @@ internal sealed class ServiceBusDeadLetterStore(ServiceBusClient client) : IDead
                     }
 
                     matched++;
-                    await requeue(deadLetter, cancellationToken);
+                    if (!await requeue(deadLetter, cancellationToken))
+                    {
+                        continue;
+                    }
+
                     await receiver.CompleteMessageAsync(message, cancellationToken);
                     held.Remove(message);
                     replayed++;

@@ -24,7 +24,7 @@ internal sealed class DeadLetterTableStore(TableServiceClient tables, StorageNam
         return TablePaging.ReadPageAsync(table, odata, limit, "deadletters:" + odata, continuationToken, DeadLetterEntityMapper.ToDeadLetter, cancellationToken);
     }
 
-    public async Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task> requeue, CancellationToken cancellationToken)
+    public async Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task<bool>> requeue, CancellationToken cancellationToken)
     {
         var matches = new List<TableEntity>();
         await foreach (var entity in table.QueryAsync<TableEntity>(DeadLetterEntityMapper.ToQueryFilter(filter), maxPerPage: 1000, cancellationToken: cancellationToken))
@@ -40,7 +40,11 @@ internal sealed class DeadLetterTableStore(TableServiceClient tables, StorageNam
         var replayed = 0;
         foreach (var entity in matches)
         {
-            await requeue(DeadLetterEntityMapper.ToDeadLetter(entity), cancellationToken);
+            if (!await requeue(DeadLetterEntityMapper.ToDeadLetter(entity), cancellationToken))
+            {
+                continue;
+            }
+
             replayed++;
             try
             {

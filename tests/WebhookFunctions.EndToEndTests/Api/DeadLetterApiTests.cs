@@ -47,14 +47,21 @@ public sealed class DeadLetterApiTests(ApiServerFixture server)
     }
 
     [Fact]
-    public async Task A_dry_run_replay_answers_matched_and_replayed()
+    public async Task A_dry_run_replay_answers_matched_replayed_and_skipped()
     {
         var result = await AssertJsonAsync(
-            await Client.PostAsync("/api/dead-letters/replay", Json("""{"subscriptionId":"sub_x","dryRun":true}""")),
+            await Client.PostAsync("/api/dead-letters/replay", Json("""{"eventType":"nothing.matches","dryRun":true}""")),
             HttpStatusCode.OK);
 
-        Assert.Equal(0, result.GetProperty("matched").GetInt32());
-        Assert.Equal(0, result.GetProperty("replayed").GetInt32());
+        Assert.Equal("""{"matched":0,"replayed":0,"skipped":{}}""", result.GetRawText());
+    }
+
+    [Fact]
+    public async Task A_replay_naming_an_unknown_subscription_is_404_not_an_empty_match()
+    {
+        await AssertProblemAsync(
+            await Client.PostAsync("/api/dead-letters/replay", Json("""{"subscriptionId":"sub_x","dryRun":true}""")),
+            HttpStatusCode.NotFound);
     }
 
     [Theory]

@@ -90,6 +90,7 @@ public sealed class DeadLetterTableStoreTests(AzuriteFixture azurite) : IAsyncLi
             var stillStored = await store.ListAsync(new DeadLetterFilter(deadLetter.SubscriptionId, deadLetter.EventId), 1, null, ct);
             Assert.Single(stillStored.Items);
             requeued.Add(deadLetter.EventId);
+            return true;
         }, CancellationToken.None);
 
         Assert.Equal(new ReplayCount(3, 3), count);
@@ -110,7 +111,7 @@ public sealed class DeadLetterTableStoreTests(AzuriteFixture azurite) : IAsyncLi
     public async Task A_requeue_that_throws_leaves_its_entry_in_place()
     {
         await Assert.ThrowsAsync<TimeoutException>(() => store.ReplayAsync(new DeadLetterFilter("sub-b"), dryRun: false, (deadLetter, _) =>
-            deadLetter.EventId == "evt-4" ? throw new TimeoutException("queue unreachable") : Task.CompletedTask, CancellationToken.None));
+            deadLetter.EventId == "evt-4" ? throw new TimeoutException("queue unreachable") : Task.FromResult(true), CancellationToken.None));
 
         var left = await store.ListAsync(new DeadLetterFilter("sub-b"), 10, null, CancellationToken.None);
         Assert.Equal(["evt-4"], left.Items.Select(d => d.EventId));
@@ -152,12 +153,24 @@ public sealed class DeadLetterTableStoreTests(AzuriteFixture azurite) : IAsyncLi
         var count = await store.ReplayAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), dryRun: false, (deadLetter, _) =>
         {
             requeued.Add(deadLetter);
-            return Task.CompletedTask;
+            return Task.FromResult(true);
         }, CancellationToken.None);
 
         Assert.Equal(new ReplayCount(1, 1), count);
         Assert.Equal([FanOutDeadLetterOf("evt-9")], requeued);
         Assert.Equal(["evt-1", "evt-2", "evt-3", "evt-4"], (await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None)).Items.Select(d => d.EventId).Order());
+    }
+
+    [Fact]
+    public async Task A_dead_letter_the_requeue_declines_keeps_its_record_unchanged()
+    {
+        var before = (await store.ListAsync(new DeadLetterFilter("sub-b"), 10, null, CancellationToken.None)).Items;
+
+        var count = await store.ReplayAsync(new DeadLetterFilter("sub-b"), dryRun: false, (deadLetter, _) => Task.FromResult(deadLetter.EventId != "evt-4"), CancellationToken.None);
+
+        Assert.Equal(new ReplayCount(2, 1), count);
+        var kept = Assert.Single((await store.ListAsync(new DeadLetterFilter("sub-b"), 10, null, CancellationToken.None)).Items);
+        Assert.Equal(before.Single(d => d.EventId == "evt-4"), kept);
     }
 
     private static DeadLetter FanOutDeadLetterOf(string eventId) =>

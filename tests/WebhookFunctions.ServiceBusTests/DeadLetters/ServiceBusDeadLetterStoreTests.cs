@@ -3,12 +3,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Queueing;
+using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.ServiceBus;
 using WebhookFunctions.ServiceBus.DeadLetters;
 using WebhookFunctions.ServiceBus.Handlers;
 using WebhookFunctions.ServiceBus.Messages;
 using WebhookFunctions.ServiceBusTests.Doubles;
+using WebhookFunctions.Testing.Engine;
 using WebhookFunctions.Testing.ServiceBus;
 
 namespace WebhookFunctions.ServiceBusTests.DeadLetters;
@@ -17,6 +20,8 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
 {
     private readonly TransportHarness _harness = new();
     private readonly ServiceBusDeadLetterStore _store;
+    private readonly InMemorySubscriptionStore _subscriptions = new();
+    private readonly InMemoryEventStore _events = new();
 
     public ServiceBusDeadLetterStoreTests() => _store = new ServiceBusDeadLetterStore(_harness.Client);
 
@@ -154,11 +159,11 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         await DeadLetterAsync(Sample("evt_1", "sub_a"));
         await DeadLetterAsync(Sample("evt_2", "sub_b"));
         await DeadLetterAsync(Sample("evt_3", "sub_a"));
-        var service = new DeadLetterService(_store, new ServiceBusDeliveryQueue(_harness.Client), new ServiceBusEventQueue(_harness.Client), NullLogger<DeadLetterService>.Instance);
+        var service = ReplayService();
 
         var count = await service.ReplayAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), dryRun: false, CancellationToken.None);
 
-        Assert.Equal(new ReplayCount(2, 2), count.Value);
+        Assert.Equal((2, 2), (count.Value!.Matched, count.Value.Replayed));
         Assert.Equal(["evt_1:sub_a:1", "evt_3:sub_a:1"], _harness.Broker.Peek(WebhookTopology.Deliveries).Select(m => m.MessageId));
         var left = Assert.Single(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
         Assert.Equal("sub_b", left.ApplicationProperties["subscriptionId"]);
@@ -169,7 +174,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
     public async Task When_the_requeue_fails_the_dead_letter_stays_in_the_sub_queue_and_a_later_replay_takes_it()
     {
         await DeadLetterAsync(Sample("evt_1", "sub_a"));
-        var service = new DeadLetterService(_store, new ServiceBusDeliveryQueue(_harness.Client), new ServiceBusEventQueue(_harness.Client), NullLogger<DeadLetterService>.Instance);
+        var service = ReplayService();
 
         using (_harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException(true, "unreachable", WebhookTopology.Deliveries, ServiceBusFailureReason.ServiceCommunicationProblem)))
         {
@@ -179,7 +184,8 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         Assert.Empty(_harness.Broker.Peek(WebhookTopology.Deliveries));
         var kept = Assert.Single(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
         Assert.Equal(default, kept.LockedUntil);
-        Assert.Equal(new ReplayCount(1, 1), (await service.ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None)).Value);
+        var second = (await service.ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None)).Value!;
+        Assert.Equal((1, 1), (second.Matched, second.Replayed));
         Assert.Empty(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
         Assert.Equal("evt_1:sub_a:1", Assert.Single(_harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
     }
@@ -196,7 +202,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
             new DeadLetterFilter(),
             dryRun: false,
             (deadLetter, token) => ++calls == 1
-                ? queue.SendAsync([new DeliveryJob(deadLetter.EventId, deadLetter.EventType, [deadLetter.SubscriptionId!], 1, null)], token)
+                ? SendAsync(queue, deadLetter, token)
                 : throw new TimeoutException(),
             CancellationToken.None));
 
@@ -215,7 +221,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         using (_harness.Broker.Fail(WebhookTopology.DeliveriesDeadLetters, BrokerOperations.Settle, () => new ServiceBusException(true, "abandon timed out", WebhookTopology.DeliveriesDeadLetters, ServiceBusFailureReason.ServiceTimeout)))
         {
             var error = await Assert.ThrowsAsync<ServiceBusException>(() =>
-                new DeadLetterService(_store, new ServiceBusDeliveryQueue(_harness.Client), new ServiceBusEventQueue(_harness.Client), NullLogger<DeadLetterService>.Instance)
+                ReplayService()
                     .ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None));
             Assert.Equal(ServiceBusFailureReason.ServiceCommunicationProblem, error.Reason);
         }
@@ -251,13 +257,13 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         var fanOut = await _store.ListAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), 10, null, CancellationToken.None);
         var deliveries = await _store.ListAsync(new DeadLetterFilter(Stage: DeadLetterStage.Delivery), 10, null, CancellationToken.None);
         var bySubscription = await _store.ListAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), 10, null, CancellationToken.None);
-        var count = await _store.ReplayAsync(new DeadLetterFilter(), dryRun: true, (_, _) => Task.CompletedTask, CancellationToken.None);
-        var fanOutCount = await _store.ReplayAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), dryRun: true, (_, _) => Task.CompletedTask, CancellationToken.None);
+        var count = await _store.ReplayAsync(new DeadLetterFilter(), dryRun: true, (_, _) => Task.FromResult(true), CancellationToken.None);
+        var fanOutCount = await _store.ReplayAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), dryRun: true, (_, _) => Task.FromResult(true), CancellationToken.None);
 
         Assert.Equal("evt_2", Assert.Single(fanOut.Items).EventId);
         Assert.Equal("evt_1", Assert.Single(deliveries.Items).EventId);
         Assert.Equal("evt_1", Assert.Single(bySubscription.Items).EventId);
-        Assert.Equal((new ReplayCount(2, 0), new ReplayCount(1, 0)), (count, fanOutCount));
+        Assert.Equal(((2, 0), (1, 0)), ((count.Matched, count.Replayed), (fanOutCount.Matched, fanOutCount.Replayed)));
     }
 
     [Fact]
@@ -281,11 +287,11 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
     public async Task Replaying_a_fan_out_dead_letter_resends_the_notice_past_duplicate_detection_and_removes_it()
     {
         await StrandNoticeAsync("evt_1");
-        var service = new DeadLetterService(_store, new ServiceBusDeliveryQueue(_harness.Client), new ServiceBusEventQueue(_harness.Client), NullLogger<DeadLetterService>.Instance);
+        var service = ReplayService();
 
         var count = await service.ReplayAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), dryRun: false, CancellationToken.None);
 
-        Assert.Equal(new ReplayCount(1, 1), count.Value);
+        Assert.Equal((1, 1), (count.Value!.Matched, count.Value.Replayed));
         Assert.Empty(_harness.Broker.Peek(EntityPaths.DeadLetter(WebhookTopology.FanOutSubscription)));
         var resent = Assert.Single(_harness.Broker.Peek(WebhookTopology.FanOutSubscription));
         Assert.StartsWith("evt_1#r", resent.MessageId, StringComparison.Ordinal);
@@ -304,6 +310,25 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         Assert.Null(page.ContinuationToken);
     }
 
+    [Fact]
+    public async Task A_dead_letter_of_a_disabled_subscription_is_not_replayed_and_stays_in_the_sub_queue_as_it_was()
+    {
+        await DeadLetterAsync(Sample("evt_1", "sub_a"));
+        await DeadLetterAsync(Sample("evt_2", "sub_b"));
+        var service = ReplayService();
+        var subscription = (await _subscriptions.GetAsync("sub_a", CancellationToken.None))!;
+        await _subscriptions.ReplaceAsync(subscription with { Status = SubscriptionStatus.Disabled, DisabledReason = DisabledReason.EndpointGone }, subscription.ETag!, CancellationToken.None);
+
+        var report = (await service.ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None)).Value!;
+
+        Assert.Equal((2, 1), (report.Matched, report.Replayed));
+        Assert.Equal(new Dictionary<ReplaySkipCause, int> { [ReplaySkipCause.SubscriptionDisabled] = 1 }, report.Skipped);
+        Assert.Equal("evt_2:sub_b:1", Assert.Single(_harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
+        var kept = Assert.Single((await _store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None)).Items);
+        Assert.Equal(Sample("evt_1", "sub_a"), kept);
+        Assert.NotNull(_harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
+    }
+
     public ValueTask DisposeAsync() => _harness.DisposeAsync();
 
     /// <summary>A notice on the events topic whose fan-out never succeeds: abandoned until the broker dead-letters it itself.</summary>
@@ -314,6 +339,38 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         {
             _harness.Broker.Abandon(_harness.Broker.ReceiveNext(WebhookTopology.FanOutSubscription)!.LockToken);
         }
+    }
+
+    /// <summary>The replay service over this store, with sub_a and sub_b enabled and the sample events stored.</summary>
+    private DeadLetterService ReplayService()
+    {
+        foreach (var subscriptionId in new[] { "sub_a", "sub_b" })
+        {
+            _subscriptions.AddAsync(
+                new Subscription
+                {
+                    Id = subscriptionId,
+                    Url = new Uri($"https://{subscriptionId}.example/hook"),
+                    EventTypes = ["order.*"],
+                    Secrets = [new SigningSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", null)],
+                    CreatedAt = TransportHarness.Start.AddDays(-1),
+                    UpdatedAt = TransportHarness.Start.AddDays(-1),
+                },
+                CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        foreach (var eventId in new[] { "evt_1", "evt_2", "evt_3" })
+        {
+            _events.Items[eventId] = new WebhookEvent(eventId, "order.created", TransportHarness.Start.AddHours(-1), null, null, "{}"u8.ToArray(), null);
+        }
+
+        return new DeadLetterService(_store, _subscriptions, _events, new ServiceBusDeliveryQueue(_harness.Client), new ServiceBusEventQueue(_harness.Client), NullLogger<DeadLetterService>.Instance);
+    }
+
+    private static async Task<bool> SendAsync(ServiceBusDeliveryQueue queue, DeadLetter deadLetter, CancellationToken cancellationToken)
+    {
+        await queue.SendAsync([new DeliveryJob(deadLetter.EventId, deadLetter.EventType, [deadLetter.SubscriptionId!], 1, null)], cancellationToken);
+        return true;
     }
 
     /// <summary>A delivery message for the dead letter's job, received and dead-lettered by the real settlement.</summary>

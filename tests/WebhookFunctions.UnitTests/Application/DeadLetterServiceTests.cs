@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Queueing;
+using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Testing.Engine;
 using WebhookFunctions.UnitTests.Fakes;
 
 namespace WebhookFunctions.UnitTests.Application;
@@ -11,9 +14,23 @@ public sealed class DeadLetterServiceTests
     private static readonly DateTimeOffset Now = new(2026, 11, 24, 6, 0, 0, TimeSpan.Zero);
     private readonly InMemoryDeadLetterStore store = new();
     private readonly RecordingTransport transport = new();
+    private readonly InMemorySubscriptionStore subscriptions = new();
+    private readonly InMemoryEventStore events = new();
     private readonly DeadLetterService service;
 
-    public DeadLetterServiceTests() => service = new DeadLetterService(store, transport, transport, NullLogger<DeadLetterService>.Instance);
+    public DeadLetterServiceTests()
+    {
+        service = ServiceOver(transport);
+        foreach (var subscriptionId in new[] { "sub_a", "sub_b" })
+        {
+            subscriptions.AddAsync(SubscriptionOf(subscriptionId), CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        foreach (var eventId in new[] { "evt_1", "evt_2", "evt_3", "evt_9" })
+        {
+            events.Items[eventId] = new WebhookEvent(eventId, "order.created", Now.AddDays(-3), null, null, "{}"u8.ToArray(), null);
+        }
+    }
 
     [Fact]
     public async Task Replay_requeues_each_match_at_attempt_one_and_removes_it()
@@ -23,7 +40,7 @@ public sealed class DeadLetterServiceTests
 
         var result = await service.ReplayAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), dryRun: false, CancellationToken.None);
 
-        Assert.Equal(new ReplayCount(1, 1), result.Value);
+        Assert.Equal((1, 1), Counts(result));
         var job = Assert.Single(transport.Sent);
         Assert.Equal(("evt_1", 1), (job.EventId, job.Attempt));
         Assert.Equal(["sub_a"], job.SubscriptionIds);
@@ -37,7 +54,7 @@ public sealed class DeadLetterServiceTests
 
         var result = await service.ReplayAsync(new DeadLetterFilter(), dryRun: true, CancellationToken.None);
 
-        Assert.Equal(new ReplayCount(1, 0), result.Value);
+        Assert.Equal((1, 0), Counts(result));
         Assert.Empty(transport.Sent);
         Assert.Single(store.Items);
     }
@@ -62,7 +79,7 @@ public sealed class DeadLetterServiceTests
 
         var result = await service.ReplayAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), dryRun: false, CancellationToken.None);
 
-        Assert.Equal(new ReplayCount(1, 1), result.Value);
+        Assert.Equal((1, 1), Counts(result));
         Assert.Equal(new EventNotice("evt_9", "order.created", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), Assert.Single(transport.Notices));
         Assert.Empty(transport.Sent);
         Assert.Equal("evt_1", Assert.Single(store.Items).EventId);
@@ -71,13 +88,13 @@ public sealed class DeadLetterServiceTests
     [Fact]
     public async Task A_fan_out_replay_resends_the_notice_so_duplicate_detection_cannot_drop_it()
     {
-        var events = new ResendingEventQueue();
-        var replaying = new DeadLetterService(store, transport, events, NullLogger<DeadLetterService>.Instance);
+        var resending = new ResendingEventQueue();
+        var replaying = ServiceOver(resending);
         store.Items.Add(FanOutDeadLetterOf("evt_9"));
 
         await replaying.ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None);
 
-        Assert.Equal(["resend evt_9"], events.Calls);
+        Assert.Equal(["resend evt_9"], resending.Calls);
     }
 
     [Fact]
@@ -88,9 +105,94 @@ public sealed class DeadLetterServiceTests
 
         var result = await service.ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None);
 
-        Assert.Equal(new ReplayCount(2, 2), result.Value);
+        Assert.Equal((2, 2), Counts(result));
         Assert.Equal("evt_9", Assert.Single(transport.Notices).EventId);
         Assert.Equal(["sub_a"], Assert.Single(transport.Sent).SubscriptionIds);
+    }
+
+    [Fact]
+    public async Task A_dead_letter_whose_subscription_is_disabled_is_not_replayed_and_keeps_its_record()
+    {
+        await DisableAsync("sub_a");
+        var gone = DeadLetterOf("evt_1", "sub_a") with { Reason = DeadLetterReason.EndpointGone, Attempts = 1, LastStatusCode = 410 };
+        store.Items.Add(gone);
+        store.Items.Add(DeadLetterOf("evt_2", "sub_a"));
+        store.Items.Add(DeadLetterOf("evt_3", "sub_b"));
+
+        var result = await service.ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None);
+
+        Assert.Equal((3, 1), Counts(result));
+        Assert.Equal(new Dictionary<ReplaySkipCause, int> { [ReplaySkipCause.SubscriptionDisabled] = 2 }, result.Value!.Skipped);
+        Assert.Equal(["sub_b"], Assert.Single(transport.Sent).SubscriptionIds);
+        Assert.Contains(gone, store.Items);
+        Assert.Equal(["evt_1", "evt_2"], store.Items.Select(d => d.EventId).Order());
+    }
+
+    [Fact]
+    public async Task A_dead_letter_whose_subscription_was_deleted_or_whose_event_is_gone_is_kept_and_counted_by_cause()
+    {
+        await subscriptions.DeleteAsync("sub_b", CancellationToken.None);
+        events.Items.TryRemove("evt_2", out _);
+        store.Items.Add(DeadLetterOf("evt_1", "sub_b"));
+        store.Items.Add(DeadLetterOf("evt_2", "sub_a"));
+        store.Items.Add(FanOutDeadLetterOf("evt_2"));
+        store.Items.Add(DeadLetterOf("evt_3", "sub_a"));
+
+        var result = await service.ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None);
+
+        Assert.Equal((4, 1), Counts(result));
+        Assert.Equal(
+            new Dictionary<ReplaySkipCause, int> { [ReplaySkipCause.SubscriptionDeleted] = 1, [ReplaySkipCause.EventExpired] = 2 },
+            result.Value!.Skipped);
+        Assert.Equal("evt_3", Assert.Single(transport.Sent).EventId);
+        Assert.Empty(transport.Notices);
+        Assert.Equal(3, store.Items.Count);
+    }
+
+    [Fact]
+    public async Task A_dry_run_reports_what_a_replay_would_skip_and_changes_nothing()
+    {
+        await DisableAsync("sub_a");
+        store.Items.Add(DeadLetterOf("evt_1", "sub_a"));
+        store.Items.Add(DeadLetterOf("evt_2", "sub_a"));
+        store.Items.Add(DeadLetterOf("evt_3", "sub_b"));
+
+        var result = await service.ReplayAsync(new DeadLetterFilter(), dryRun: true, CancellationToken.None);
+
+        Assert.Equal((3, 0), Counts(result));
+        Assert.Equal(new Dictionary<ReplaySkipCause, int> { [ReplaySkipCause.SubscriptionDisabled] = 2 }, result.Value!.Skipped);
+        Assert.Empty(transport.Sent);
+        Assert.Equal(3, store.Items.Count);
+    }
+
+    [Fact]
+    public async Task Once_its_subscription_is_enabled_again_the_kept_dead_letter_replays()
+    {
+        await DisableAsync("sub_a");
+        store.Items.Add(DeadLetterOf("evt_1", "sub_a"));
+        await service.ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None);
+        var disabled = (await subscriptions.GetAsync("sub_a", CancellationToken.None))!;
+        await subscriptions.ReplaceAsync(disabled with { Status = SubscriptionStatus.Enabled, DisabledReason = null }, disabled.ETag!, CancellationToken.None);
+
+        var result = await service.ReplayAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), dryRun: false, CancellationToken.None);
+
+        Assert.Equal((1, 1), Counts(result));
+        Assert.Empty(result.Value!.Skipped);
+        Assert.Empty(store.Items);
+    }
+
+    [Theory]
+    [InlineData("sub_missing", null, "Subscription 'sub_missing' was not found.")]
+    [InlineData(null, "evt_missing", "Event 'evt_missing' was not found.")]
+    public async Task A_subscription_or_event_filter_naming_nothing_that_exists_is_not_found(string? subscriptionId, string? eventId, string detail)
+    {
+        store.Items.Add(DeadLetterOf("evt_1", "sub_a"));
+
+        var result = await service.ReplayAsync(new DeadLetterFilter(subscriptionId, eventId), dryRun: false, CancellationToken.None);
+
+        Assert.Equal((ErrorKind.NotFound, detail), (result.Error!.Kind, result.Error.Detail));
+        Assert.Equal(0, store.Calls);
+        Assert.Single(store.Items);
     }
 
     [Theory]
@@ -112,6 +214,27 @@ public sealed class DeadLetterServiceTests
         Assert.False(new DeadLetterFilter(SubscriptionId: "sub_a").Matches(FanOutDeadLetterOf("evt_9")));
         Assert.True(new DeadLetterFilter(EventId: "evt_9").Matches(FanOutDeadLetterOf("evt_9")));
     }
+
+    private DeadLetterService ServiceOver(IEventQueue eventQueue) =>
+        new(store, subscriptions, events, transport, eventQueue, NullLogger<DeadLetterService>.Instance);
+
+    private static (int Matched, int Replayed) Counts(Result<ReplayReport> result) => (result.Value!.Matched, result.Value.Replayed);
+
+    private async Task DisableAsync(string subscriptionId)
+    {
+        var current = (await subscriptions.GetAsync(subscriptionId, CancellationToken.None))!;
+        await subscriptions.ReplaceAsync(current with { Status = SubscriptionStatus.Disabled, DisabledReason = DisabledReason.EndpointGone }, current.ETag!, CancellationToken.None);
+    }
+
+    private static Subscription SubscriptionOf(string id) => new()
+    {
+        Id = id,
+        Url = new Uri($"https://{id}.example/hook"),
+        EventTypes = ["order.*"],
+        Secrets = [new SigningSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", null)],
+        CreatedAt = Now.AddDays(-7),
+        UpdatedAt = Now.AddDays(-7),
+    };
 
     private static DeadLetter FanOutDeadLetterOf(string eventId) =>
         RedeliveryLimitDeadLetters.For(new EventNotice(eventId, "order.created", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), "received 21 times without being completed", 21, Now.AddHours(-1), Now);
@@ -148,7 +271,7 @@ public sealed class DeadLetterServiceTests
             return Task.FromResult(new Page<DeadLetter>(Items.Where(filter.Matches).Take(limit).ToList(), null));
         }
 
-        public async Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task> requeue, CancellationToken cancellationToken)
+        public async Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task<bool>> requeue, CancellationToken cancellationToken)
         {
             Calls++;
             var matches = Items.Where(filter.Matches).ToList();
@@ -157,13 +280,17 @@ public sealed class DeadLetterServiceTests
                 return new ReplayCount(matches.Count, 0);
             }
 
+            var replayed = 0;
             foreach (var deadLetter in matches)
             {
-                await requeue(deadLetter, cancellationToken);
-                Items.Remove(deadLetter);
+                if (await requeue(deadLetter, cancellationToken))
+                {
+                    Items.Remove(deadLetter);
+                    replayed++;
+                }
             }
 
-            return new ReplayCount(matches.Count, matches.Count);
+            return new ReplayCount(matches.Count, replayed);
         }
     }
 }

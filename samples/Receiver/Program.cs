@@ -1,0 +1,3 @@
+using WebhookFunctions.Samples.Receiver;
+
+await ReceiverApp.Build(args).RunAsync();

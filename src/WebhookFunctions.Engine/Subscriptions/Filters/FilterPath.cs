@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace WebhookFunctions.Engine.Subscriptions.Filters;
@@ -11,13 +12,14 @@ internal sealed class FilterPath
 {
     private static readonly string[] Roots = ["data", "subject", "type"];
 
-    private readonly string[] segments;
+    private readonly byte[][] segments;
     private readonly int[] indexes;
 
     private FilterPath(string text, string[] segments)
     {
         Text = text;
-        this.segments = segments;
+        // UTF-8, as the parsed document holds its property names: a lookup then compares bytes without transcoding.
+        this.segments = segments.Select(Encoding.UTF8.GetBytes).ToArray();
         indexes = segments.Select(s => IsIndex(s) && int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : -1).ToArray();
     }
 

@@ -29,13 +29,18 @@ internal static class BenchRun
             await EngineOnlySection.RunAsync(settings, receiver, table);
         }
 
+        if (settings.Sections.Contains(7))
+        {
+            PayloadFilterSection.RunEngine(settings, table);
+        }
+
         double? azuriteOperationsPerSecond = null;
         if (settings.Sections.Contains(3))
         {
             azuriteOperationsPerSecond = await AzuriteCeilingSection.RunAsync(settings, azurite.ConnectionString, table);
         }
 
-        if (settings.Sections.Contains(4) || settings.Sections.Contains(5))
+        if (settings.Sections.Contains(4) || settings.Sections.Contains(5) || settings.Sections.Contains(7))
         {
             var counter = new StorageOperationCounter(azurite.Ports);
             await using var server = await BenchServer.StartAsync(azurite.ConnectionString, counter);
@@ -47,6 +52,11 @@ internal static class BenchRun
             if (settings.Sections.Contains(5))
             {
                 await WideFanOutSection.RunAsync(settings, server, receiver, table);
+            }
+
+            if (settings.Sections.Contains(7))
+            {
+                await PayloadFilterSection.RunEndToEndAsync(settings, server, receiver, table);
             }
         }
 

@@ -6,8 +6,8 @@ using WebhookFunctions.Benchmarks.Micro;
 
 if (args.Contains("--micro"))
 {
-    // BenchmarkDotNet micro-benchmarks of the per-delivery CPU work (envelope, signature, headers).
-    BenchmarkRunner.Run<DeliveryHotPathBenchmarks>(DeliveryHotPathBenchmarks.Config, args.Where(a => a != "--micro").ToArray());
+    // BenchmarkDotNet micro-benchmarks of the per-delivery CPU work (envelope, signature, headers) and of payload filters.
+    BenchmarkRunner.Run([typeof(DeliveryHotPathBenchmarks), typeof(FilterEvaluationBenchmarks)], DeliveryHotPathBenchmarks.Config, args.Where(a => a != "--micro").ToArray());
     return 0;
 }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using WebhookFunctions.Engine.Common;
@@ -21,7 +22,7 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
         }
 
         var created = await subscriptionService.CreateAsync(
-            new SubscriptionInput(input.Url, input.EventTypes, input.Description, input.Headers, input.Secret),
+            new SubscriptionInput(input.Url, input.EventTypes, input.Description, input.Headers, input.Secret, Given(input.Filter)),
             cancellationToken);
         return created.Map(subscription =>
         {
@@ -84,11 +85,14 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
 
         var updated = await subscriptionService.UpdateAsync(
             id,
-            new SubscriptionPatch(input.Url, input.EventTypes, input.Description, input.Headers, input.Status),
+            new SubscriptionPatch(input.Url, input.EventTypes, input.Description, input.Headers, input.Status, Given(input.Filter)),
             storeETag,
             cancellationToken);
         return updated.Map(Read);
     }
+
+    // A field left out of the body is Undefined; JSON null stays a value, which on PATCH removes the filter.
+    private static JsonElement? Given(JsonElement filter) => filter.ValueKind == JsonValueKind.Undefined ? null : filter;
 
     public async Task<IResult> DeleteAsync(string id, CancellationToken cancellationToken)
     {

@@ -47,9 +47,16 @@ internal sealed class BenchServer : IAsyncDisposable
     }
 
     /// <summary>Creates a subscription through the API; returns its id.</summary>
-    public async Task<string> SubscribeAsync(Uri url, string eventType)
+    public Task<string> SubscribeAsync(Uri url, string eventType) => SubscribeAsync(url, eventType, filterJson: null);
+
+    /// <summary>Creates a subscription, with a payload filter when one is given; returns its id.</summary>
+    public async Task<string> SubscribeAsync(Uri url, string eventType, string? filterJson)
     {
-        using var response = await Client.PostAsJsonAsync("/api/subscriptions", new { url = url.ToString(), eventTypes = new[] { eventType } });
+        using var request = new StringContent(
+            $$"""{"url":{{JsonSerializer.Serialize(url.ToString())}},"eventTypes":[{{JsonSerializer.Serialize(eventType)}}],"filter":{{filterJson ?? "null"}}}""",
+            System.Text.Encoding.UTF8,
+            "application/json");
+        using var response = await Client.PostAsync("/api/subscriptions", request);
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
@@ -61,9 +68,10 @@ internal sealed class BenchServer : IAsyncDisposable
     }
 
     /// <summary>Publishes an event with a client-chosen id (the webhook-id receivers see); throws unless 202.</summary>
-    public async Task PublishAsync(string id, string eventType, string dataJson)
+    public async Task PublishAsync(string id, string eventType, string dataJson, string? subject = null)
     {
-        using var content = new StringContent($$"""{"id":"{{id}}","type":"{{eventType}}","data":{{dataJson}}}""", System.Text.Encoding.UTF8, "application/json");
+        var subjectField = subject is null ? "" : $",\"subject\":{JsonSerializer.Serialize(subject)}";
+        using var content = new StringContent($$"""{"id":"{{id}}","type":"{{eventType}}","data":{{dataJson}}{{subjectField}}}""", System.Text.Encoding.UTF8, "application/json");
         using var response = await Client.PostAsync("/api/events", content);
         if (response.StatusCode != System.Net.HttpStatusCode.Accepted)
         {

@@ -24,7 +24,7 @@ internal sealed record BenchSettings
 
     public string ResultsDirectory { get; init; } = DefaultResultsDirectory();
 
-    public IReadOnlySet<int> Sections { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5 };
+    public IReadOnlySet<int> Sections { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5, 7 };
 
     public static BenchSettings Quick_ => new()
     {
@@ -60,7 +60,7 @@ internal sealed record BenchSettings
                     settings = settings with { WideFanOutSubscribers = int.Parse(Value(args, ++i), CultureInfo.InvariantCulture) };
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick, --sections 1,2,3,4,5, --results DIR, --concurrency N, --subscribers-wide N, --micro.");
+                    throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick, --sections 1,2,3,4,5,7, --results DIR, --concurrency N, --subscribers-wide N, --micro.");
             }
         }
 

@@ -2,8 +2,10 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Engine.Subscriptions.Filters;
 using WebhookFunctions.Engine.Telemetry;
 
 namespace WebhookFunctions.Engine.FanOut;
@@ -15,6 +17,7 @@ namespace WebhookFunctions.Engine.FanOut;
 /// </summary>
 public sealed class FanOutService(
     CachingSubscriptionStore subscriptions,
+    IEventStore events,
     IDeliveryQueue deliveryQueue,
     IOptions<DeliveryOptions> options,
     ILogger<FanOutService> logger)
@@ -25,6 +28,7 @@ public sealed class FanOutService(
         activity?.SetTag("webhook.event.id", notice.EventId);
 
         var matching = await subscriptions.MatchingAsync(notice.EventType, cancellationToken);
+        matching = await ApplyPayloadFiltersAsync(notice, matching, cancellationToken);
         if (matching.Count == 0)
         {
             logger.LogInformation("Event {EventId} of type {EventType} matched no subscription", notice.EventId, notice.EventType);
@@ -41,5 +45,26 @@ public sealed class FanOutService(
         await deliveryQueue.SendAsync(jobs, cancellationToken);
         WebhookTelemetry.JobsFannedOut.Add(matching.Count);
         logger.LogInformation("Event {EventId} fanned out to {SubscriptionCount} subscriptions in {JobCount} jobs", notice.EventId, matching.Count, jobs.Count);
+    }
+
+    // The event is read only when a matched subscription has a filter. Without the event (gone from the store) there is
+    // nothing to filter on; the subscriptions keep it, and delivery records what it records for a missing event.
+    private async Task<IReadOnlyList<Subscription>> ApplyPayloadFiltersAsync(EventNotice notice, IReadOnlyList<Subscription> matching, CancellationToken cancellationToken)
+    {
+        if (!PayloadFilter.AnyFiltered(matching))
+        {
+            return matching;
+        }
+
+        var webhookEvent = await events.GetAsync(notice.EventId, cancellationToken);
+        if (webhookEvent is null)
+        {
+            logger.LogWarning("Event {EventId} was not found, so its payload filters were not applied", notice.EventId);
+            return matching;
+        }
+
+        var passed = PayloadFilter.Apply(matching, webhookEvent);
+        WebhookTelemetry.FilteredOut.Add(matching.Count - passed.Count);
+        return passed;
     }
 }

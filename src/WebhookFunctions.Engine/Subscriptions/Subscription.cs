@@ -1,3 +1,5 @@
+using WebhookFunctions.Engine.Subscriptions.Filters;
+
 namespace WebhookFunctions.Engine.Subscriptions;
 
 public enum SubscriptionStatus
@@ -28,6 +30,9 @@ public sealed record Subscription
     public string? Description { get; init; }
 
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The payload filter an event must also pass, compiled; null delivers every event of the subscribed types.</summary>
+    public SubscriptionFilter? Filter { get; init; }
 
     public SubscriptionStatus Status { get; init; } = SubscriptionStatus.Enabled;
 

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Text.Json;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Subscriptions.Filters;
 
 namespace WebhookFunctions.Engine.Subscriptions;
 
@@ -38,6 +40,7 @@ internal static class SubscriptionRules
         CheckEventTypes(input.EventTypes, errors);
         CheckDescription(input.Description, errors);
         CheckHeaders(input.Headers, errors);
+        CheckFilter(input.Filter, errors);
         if (input.Secret is not null && !WebhookSigner.IsValidSecret(input.Secret))
         {
             errors.Add("secret", "The secret must be \"whsec_\" followed by the base64 of 24 to 64 random bytes; leave it out to have one generated.");
@@ -63,6 +66,7 @@ internal static class SubscriptionRules
 
         CheckDescription(patch.Description, errors);
         CheckHeaders(patch.Headers, errors);
+        CheckFilter(patch.Filter, errors);
         if (patch.Status is not null and not ("enabled" or "disabled"))
         {
             errors.Add("status", "The status must be \"enabled\" or \"disabled\".");
@@ -140,6 +144,20 @@ internal static class SubscriptionRules
             {
                 errors.Add(Field, $"\"{pattern}\" is listed more than once.");
             }
+        }
+    }
+
+    /// <summary>The filter to store: null when none is given or it is JSON null (which removes one on PATCH).</summary>
+    public static SubscriptionFilter? CompileFilter(JsonElement? definition) =>
+        definition is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } given
+            ? SubscriptionFilter.TryCompile(given, new FieldErrors()) ?? throw new ArgumentException("The filter was not validated.", nameof(definition))
+            : null;
+
+    private static void CheckFilter(JsonElement? definition, FieldErrors errors)
+    {
+        if (definition is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } given)
+        {
+            SubscriptionFilter.TryCompile(given, errors);
         }
     }
 

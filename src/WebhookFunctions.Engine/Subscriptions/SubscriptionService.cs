@@ -38,6 +38,7 @@ public sealed class SubscriptionService(
                 EventTypes = input.EventTypes!.ToList(),
                 Description = input.Description,
                 Headers = new Dictionary<string, string>(input.Headers ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase),
+                Filter = SubscriptionRules.CompileFilter(input.Filter),
                 Secrets = [new SigningSecret(secret, ExpiresAt: null)],
                 CreatedAt = now,
                 UpdatedAt = now,
@@ -90,6 +91,7 @@ public sealed class SubscriptionService(
             EventTypes = patch.EventTypes?.ToList() ?? current.EventTypes,
             Description = patch.Description ?? current.Description,
             Headers = patch.Headers is null ? current.Headers : new Dictionary<string, string>(patch.Headers, StringComparer.OrdinalIgnoreCase),
+            Filter = patch.Filter is null ? current.Filter : SubscriptionRules.CompileFilter(patch.Filter),
             Status = status,
             DisabledReason = status == SubscriptionStatus.Enabled ? null
                 : patch.Status == "disabled" && current.Status == SubscriptionStatus.Enabled ? DisabledReason.Manual

@@ -18,6 +18,8 @@ public static class WebhookTelemetry
 
     public static readonly Counter<long> JobsFannedOut = Meter.CreateCounter<long>("webhooks.fanout.deliveries", description: "Event-to-subscription deliveries created by fan-out.");
 
+    public static readonly Counter<long> FilteredOut = Meter.CreateCounter<long>("webhooks.fanout.filtered", description: "Event-to-subscription deliveries a payload filter held back at fan-out.");
+
     public static readonly Counter<long> Attempts = Meter.CreateCounter<long>("webhooks.delivery.attempts", description: "Delivery attempts by outcome.");
 
     /// <summary>

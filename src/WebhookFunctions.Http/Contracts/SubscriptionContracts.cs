@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace WebhookFunctions.Http.Contracts;
 
 /// <summary>POST /api/subscriptions.</summary>
@@ -12,6 +14,9 @@ internal sealed class CreateSubscriptionRequest
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
 
     public string? Secret { get; init; }
+
+    /// <summary>The payload filter (docs/payload-filters.md); missing or null: none.</summary>
+    public JsonElement Filter { get; init; }
 }
 
 /// <summary>PATCH /api/subscriptions/{id}: a missing or null field is left as it is.</summary>
@@ -26,6 +31,9 @@ internal sealed class UpdateSubscriptionRequest
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
 
     public string? Status { get; init; }
+
+    /// <summary>The payload filter: missing leaves it, null removes it, an object replaces it.</summary>
+    public JsonElement Filter { get; init; }
 }
 
 /// <summary>A subscription as every read returns it: never with its secret.</summary>
@@ -35,6 +43,7 @@ internal sealed record SubscriptionResponse(
     IReadOnlyList<string> EventTypes,
     string? Description,
     IReadOnlyDictionary<string, string> Headers,
+    JsonElement? Filter,
     string Status,
     string? DisabledReason,
     DateTime CreatedAt,
@@ -48,6 +57,7 @@ internal sealed record CreatedSubscriptionResponse(
     IReadOnlyList<string> EventTypes,
     string? Description,
     IReadOnlyDictionary<string, string> Headers,
+    JsonElement? Filter,
     string Status,
     string? DisabledReason,
     DateTime CreatedAt,

@@ -1,9 +1,10 @@
 using Azure.Data.Tables;
 using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Engine.Subscriptions.Filters;
 
 namespace WebhookFunctions.Storage.Tables;
 
-/// <summary>Subscription ⇄ table entity: one constant partition, the id as row key, collections as JSON.</summary>
+/// <summary>Subscription ⇄ table entity: one constant partition, the id as row key, collections and the filter as JSON.</summary>
 internal static class SubscriptionEntityMapper
 {
     public const string Partition = "subscription";
@@ -20,6 +21,7 @@ internal static class SubscriptionEntityMapper
         ["CreatedAt"] = subscription.CreatedAt,
         ["UpdatedAt"] = subscription.UpdatedAt,
         ["FailingSince"] = subscription.FailingSince,
+        ["Filter"] = subscription.Filter?.Json,
     };
 
     public static Subscription ToSubscription(TableEntity entity) => new()
@@ -35,6 +37,7 @@ internal static class SubscriptionEntityMapper
         CreatedAt = entity.GetDateTimeOffset("CreatedAt") ?? throw new InvalidDataException("A stored subscription has no CreatedAt."),
         UpdatedAt = entity.GetDateTimeOffset("UpdatedAt") ?? throw new InvalidDataException("A stored subscription has no UpdatedAt."),
         FailingSince = entity.GetDateTimeOffset("FailingSince"),
+        Filter = entity.GetString("Filter") is { } filter ? SubscriptionFilter.FromJson(filter) : null,
         ETag = entity.ETag.ToString(),
     };
 }

@@ -1,7 +1,9 @@
 using System.Buffers.Text;
 using System.Text;
+using System.Text.Json;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Engine.Subscriptions.Filters;
 using WebhookFunctions.IntegrationTests.Infrastructure;
 using WebhookFunctions.Storage.Tables;
 
@@ -151,6 +153,22 @@ public sealed class SubscriptionTableStoreTests(AzuriteFixture azurite) : IAsync
         await Assert.ThrowsAsync<InvalidContinuationTokenException>(() => store.ListAsync(1, token[..^3], CancellationToken.None));
         await Assert.ThrowsAsync<InvalidContinuationTokenException>(() => store.ListAsync(1, edited, CancellationToken.None));
         Assert.Equal(["sub-2"], (await store.ListAsync(1, token, CancellationToken.None)).Items.Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task A_filter_is_stored_compiled_back_on_read_and_removed_by_a_replace_without_one()
+    {
+        using var definition = JsonDocument.Parse("""{"data.amount": {"$gte": 1000}, "subject": "tenant-1"}""");
+        var filter = SubscriptionFilter.TryCompile(definition.RootElement, new FieldErrors())!;
+        var added = await store.AddAsync(NewSubscription("sub-f") with { Filter = filter }, CancellationToken.None);
+
+        var read = await store.GetAsync("sub-f", CancellationToken.None);
+        var listed = Assert.Single(await store.ListAllAsync(CancellationToken.None), s => s.Id == "sub-f");
+        Assert.Equal("""{"data.amount":{"$gte":1000},"subject":"tenant-1"}""", read!.Filter!.Json);
+        Assert.Equal(filter, listed.Filter);
+
+        await store.ReplaceAsync(added with { Filter = null }, added.ETag!, CancellationToken.None);
+        Assert.Null((await store.GetAsync("sub-f", CancellationToken.None))!.Filter);
     }
 
     private static Subscription NewSubscription(string id) => new()

@@ -13,6 +13,14 @@ public sealed class ContractClient(IWebhookHost host)
         return new Subscriber(created.Json().GetProperty("id").GetString()!, created.Json().GetProperty("secret").GetString()!);
     }
 
+    /// <summary>Subscribes with a payload filter (<paramref name="filterJson"/>, a JSON object) besides the event type.</summary>
+    public async Task<Subscriber> SubscribeFilteredAsync(string url, string eventType, string filterJson)
+    {
+        var body = $$"""{"url":{{JsonSerializer.Serialize(url)}},"eventTypes":[{{JsonSerializer.Serialize(eventType)}}],"filter":{{filterJson}}}""";
+        var created = await SendAsync(HttpMethod.Post, "/api/subscriptions", 201, body);
+        return new Subscriber(created.Json().GetProperty("id").GetString()!, created.Json().GetProperty("secret").GetString()!);
+    }
+
     /// <summary>Publishes <c>{"type", "data"}</c> with the given headers (e.g. Idempotency-Key, traceparent); the response is not checked.</summary>
     public Task<ContractResponse> PublishAsync(string type, string dataJson, IReadOnlyDictionary<string, string>? headers = null) =>
         host.SendAsync(new ContractRequest(HttpMethod.Post, "/api/events", $$"""{"type":"{{type}}","data":{{dataJson}}}""", headers));

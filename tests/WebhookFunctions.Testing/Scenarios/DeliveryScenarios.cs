@@ -240,6 +240,36 @@ public abstract class DeliveryScenarios(IWebhookHost host, WebhookReceiver recei
     }
 
     /// <summary>Subscribes a new receiver endpoint, which trusts the secret the subscription was given.</summary>
+    [ScenarioFact]
+    public async Task A_filtered_subscription_gets_only_the_events_its_filter_matches_and_an_unfiltered_one_gets_all()
+    {
+        var type = Unique("order") + ".created";
+        var filteredEndpoint = Unique("filtered");
+        var filtered = await api.SubscribeFilteredAsync(
+            receiver.Endpoint(filteredEndpoint),
+            type,
+            """{"data.amount": {"$gte": 1000}, "data.lines.0.sku": {"$startsWith": "EU-"}}""");
+        receiver.Trust(filteredEndpoint, filtered.Secret);
+        var all = await SubscribeAsync(Unique("all"), type);
+
+        var small = await api.PublishAcceptedAsync(type, """{"amount": 999, "lines": [{"sku": "EU-1"}]}""");
+        var otherRegion = await api.PublishAcceptedAsync(type, """{"amount": 18446744073709551617, "lines": [{"sku": "US-1"}]}""");
+        var match = await api.PublishAcceptedAsync(type, """{"amount": 1000.0, "lines": [{"sku": "EU-7"}]}""");
+
+        foreach (var eventId in new[] { small, otherRegion, match })
+        {
+            await api.WaitForAttemptsAsync(eventId, list => list.Any(a => a.SubscriptionId == all.Id && a.Outcome == "delivered"));
+        }
+
+        await host.WaitUntilIdleAsync();
+        AssertSignedBy(Assert.Single(receiver.At(filteredEndpoint)), match, filtered.Secret);
+        Assert.Equal(3, receiver.At(all.Endpoint).Count);
+        foreach (var eventId in new[] { small, otherRegion })
+        {
+            Assert.DoesNotContain(await api.DeliveriesAsync(eventId), a => a.SubscriptionId == filtered.Id);
+        }
+    }
+
     private async Task<ScenarioSubscriber> SubscribeAsync(string endpoint, string eventType, Answer? lasting = null, params Answer[] first)
     {
         var url = receiver.Endpoint(endpoint, lasting, first);

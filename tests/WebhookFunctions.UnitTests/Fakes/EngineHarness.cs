@@ -27,7 +27,7 @@ internal sealed class EngineHarness : IDisposable
         Directory = new CachingSubscriptionStore(Subscriptions, Options, Clock);
         var sender = new WebhookSender(new SingleHandlerFactory(Receiver), Options, Clock);
         Publish = new PublishService(Events, new InMemoryIdempotencyStore(), Transport, Options, Clock, NullLogger<PublishService>.Instance);
-        FanOut = new FanOutService(Directory, Transport, Options, NullLogger<FanOutService>.Instance);
+        FanOut = new FanOutService(Directory, Events, Transport, Options, NullLogger<FanOutService>.Instance);
         Processor = new DeliveryProcessor(Events, Directory, sender, EndpointHealth, Transport, Log, Options, HealthOptions, Clock, NullLogger<DeliveryProcessor>.Instance);
         SubscriptionService = new SubscriptionService(Directory, Log, Events, Transport, Options, Clock, NullLogger<SubscriptionService>.Instance);
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Engine.Tenants;
 using WebhookFunctions.Http.Contracts;
 using WebhookFunctions.Http.Input;
 using WebhookFunctions.Http.Output;
@@ -21,7 +22,7 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
         }
 
         var created = await subscriptionService.CreateAsync(
-            new SubscriptionInput(input.Url, input.EventTypes, input.Description, input.Headers, input.Secret),
+            new SubscriptionInput(input.Url, input.EventTypes, input.Description, input.Headers, input.Secret, input.TenantId),
             cancellationToken);
         return created.Map(subscription =>
         {
@@ -38,6 +39,7 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
     {
         ArgumentNullException.ThrowIfNull(request);
         var query = new QueryReader(request.Query);
+        var tenantId = query.Text(TenantIds.Field);
         var limit = query.Limit();
         var continuationToken = query.ContinuationToken();
         if (query.Errors.Any)
@@ -45,7 +47,7 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
             return ApiProblems.From(query.Errors.ToError());
         }
 
-        var page = await subscriptionService.ListAsync(limit, continuationToken, cancellationToken);
+        var page = await subscriptionService.ListAsync(tenantId, limit, continuationToken, cancellationToken);
         return page.Map(found => ApiResults.Ok(
             found.ToResponse(ResponseMapping.ToResponse),
             ApiJsonContext.Default.PageResponseSubscriptionResponse));
@@ -84,7 +86,7 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
 
         var updated = await subscriptionService.UpdateAsync(
             id,
-            new SubscriptionPatch(input.Url, input.EventTypes, input.Description, input.Headers, input.Status),
+            new SubscriptionPatch(input.Url, input.EventTypes, input.Description, input.Headers, input.Status, input.TenantId),
             storeETag,
             cancellationToken);
         return updated.Map(Read);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Queueing;
+using WebhookFunctions.Engine.Tenants;
 
 namespace WebhookFunctions.Engine.DeadLetters;
 
@@ -39,9 +40,9 @@ public sealed class DeadLetterService(IDeadLetterStore store, IDeliveryQueue del
     // event may still be inside the events topic's duplicate-detection window.
     private Task RequeueAsync(DeadLetter deadLetter, CancellationToken cancellationToken) => deadLetter switch
     {
-        { Stage: DeadLetterStage.FanOut } => eventQueue.ResendAsync(new EventNotice(deadLetter.EventId, deadLetter.EventType, deadLetter.TraceParent), cancellationToken),
+        { Stage: DeadLetterStage.FanOut } => eventQueue.ResendAsync(new EventNotice(deadLetter.EventId, deadLetter.EventType, deadLetter.TraceParent, deadLetter.TenantId), cancellationToken),
         { SubscriptionId: { } subscriptionId } => deliveryQueue.SendAsync(
-            [new DeliveryJob(deadLetter.EventId, deadLetter.EventType, [subscriptionId], Attempt: 1, deadLetter.TraceParent)],
+            [new DeliveryJob(deadLetter.EventId, deadLetter.EventType, [subscriptionId], Attempt: 1, deadLetter.TraceParent, TenantId: deadLetter.TenantId)],
             cancellationToken),
         _ => throw new InvalidOperationException($"Delivery dead letter of event {deadLetter.EventId} names no subscription."),
     };
@@ -49,5 +50,5 @@ public sealed class DeadLetterService(IDeadLetterStore store, IDeliveryQueue del
     private static OperationError? InvalidRange(DeadLetterFilter filter) =>
         filter is { Since: { } since, Until: { } until } && since >= until
             ? OperationError.Invalid("until", "until must be later than since.")
-            : null;
+            : TenantIds.CheckFilter(filter.TenantId);
 }

@@ -9,7 +9,8 @@ using WebhookFunctions.Engine.Telemetry;
 namespace WebhookFunctions.Engine.FanOut;
 
 /// <summary>
-/// Turns one event notice into delivery jobs for every matching enabled subscription: batches of
+/// Turns one event notice into delivery jobs for every matching enabled subscription of the event's tenant (of no
+/// tenant, for an event published without one): batches of
 /// <see cref="DeliveryOptions.FanOutBatchSize"/> subscription ids per job, all sent before the notice is settled.
 /// A notice fanned out twice (redelivery after a crash) delivers twice; receivers dedupe on webhook-id.
 /// </summary>
@@ -24,7 +25,7 @@ public sealed class FanOutService(
         using var activity = WebhookTelemetry.Start("fanout", ActivityKind.Consumer, notice.TraceParent);
         activity?.SetTag("webhook.event.id", notice.EventId);
 
-        var matching = await subscriptions.MatchingAsync(notice.EventType, cancellationToken);
+        var matching = await subscriptions.MatchingAsync(notice.TenantId, notice.EventType, cancellationToken);
         if (matching.Count == 0)
         {
             logger.LogInformation("Event {EventId} of type {EventType} matched no subscription", notice.EventId, notice.EventType);
@@ -35,7 +36,7 @@ public sealed class FanOutService(
         var jobs = matching
             .Select(s => s.Id)
             .Chunk(options.Value.FanOutBatchSize)
-            .Select(ids => new DeliveryJob(notice.EventId, notice.EventType, ids, Attempt: 1, traceParent))
+            .Select(ids => new DeliveryJob(notice.EventId, notice.EventType, ids, Attempt: 1, traceParent, TenantId: notice.TenantId))
             .ToList();
 
         await deliveryQueue.SendAsync(jobs, cancellationToken);

@@ -21,11 +21,18 @@ public sealed class CachingSubscriptionStore(ISubscriptionStore inner, IOptions<
     private Task<Snapshot>? refreshing;
     private Snapshot? current;
 
-    /// <summary>The enabled subscriptions whose event types match <paramref name="eventType"/>, from the snapshot.</summary>
-    public async Task<IReadOnlyList<Subscription>> MatchingAsync(string eventType, CancellationToken cancellationToken)
+    /// <summary>
+    /// The enabled subscriptions of <paramref name="tenantId"/> (null: of no tenant) whose event types match
+    /// <paramref name="eventType"/>, from the snapshot.
+    /// </summary>
+    public async Task<IReadOnlyList<Subscription>> MatchingAsync(string? tenantId, string eventType, CancellationToken cancellationToken)
     {
         var snapshot = await GetSnapshotAsync(cancellationToken);
-        return snapshot.All.Where(s => s.Status == SubscriptionStatus.Enabled && EventTypeFilter.Matches(s.EventTypes, eventType)).ToList();
+        return snapshot.All
+            .Where(s => s.Status == SubscriptionStatus.Enabled
+                && string.Equals(s.TenantId, tenantId, StringComparison.Ordinal)
+                && EventTypeFilter.Matches(s.EventTypes, eventType))
+            .ToList();
     }
 
     /// <summary>
@@ -53,8 +60,8 @@ public sealed class CachingSubscriptionStore(ISubscriptionStore inner, IOptions<
     public Task<Subscription?> GetAsync(string subscriptionId, CancellationToken cancellationToken) =>
         inner.GetAsync(subscriptionId, cancellationToken);
 
-    public Task<Page<Subscription>> ListAsync(int limit, string? continuationToken, CancellationToken cancellationToken) =>
-        inner.ListAsync(limit, continuationToken, cancellationToken);
+    public Task<Page<Subscription>> ListAsync(string? tenantId, int limit, string? continuationToken, CancellationToken cancellationToken) =>
+        inner.ListAsync(tenantId, limit, continuationToken, cancellationToken);
 
     public Task<IReadOnlyList<Subscription>> ListAllAsync(CancellationToken cancellationToken) =>
         inner.ListAllAsync(cancellationToken);

@@ -10,8 +10,9 @@ public interface ISubscriptionStore
 
     Task<Subscription?> GetAsync(string subscriptionId, CancellationToken cancellationToken);
 
+    /// <summary>A page in id order; with <paramref name="tenantId"/>, only that tenant's subscriptions.</summary>
     /// <exception cref="InvalidContinuationTokenException">The token did not come from this listing.</exception>
-    Task<Page<Subscription>> ListAsync(int limit, string? continuationToken, CancellationToken cancellationToken);
+    Task<Page<Subscription>> ListAsync(string? tenantId, int limit, string? continuationToken, CancellationToken cancellationToken);
 
     /// <summary>Every subscription, for fan-out (callers cache it).</summary>
     Task<IReadOnlyList<Subscription>> ListAllAsync(CancellationToken cancellationToken);

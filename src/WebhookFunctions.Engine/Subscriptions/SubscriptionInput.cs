@@ -6,7 +6,8 @@ public sealed record SubscriptionInput(
     IReadOnlyList<string>? EventTypes,
     string? Description = null,
     IReadOnlyDictionary<string, string>? Headers = null,
-    string? Secret = null);
+    string? Secret = null,
+    string? TenantId = null);
 
 /// <summary>The fields a PATCH changes; null means "leave as it is".</summary>
 public sealed record SubscriptionPatch(
@@ -14,7 +15,8 @@ public sealed record SubscriptionPatch(
     IReadOnlyList<string>? EventTypes = null,
     string? Description = null,
     IReadOnlyDictionary<string, string>? Headers = null,
-    string? Status = null);
+    string? Status = null,
+    string? TenantId = null);
 
 /// <summary>A created subscription and its secret, which is shown only now.</summary>
 public sealed record CreatedSubscription(Subscription Subscription, string Secret);

@@ -48,7 +48,8 @@ internal static class DeadLetteredMessageReader
             LastAttemptAt: Time(properties, ServiceBusPropertyNames.LastAttemptAt) ?? enqueuedTime,
             LastStatusCode: Number(properties, ServiceBusPropertyNames.LastStatusCode) ?? job?.LastStatusCode,
             LastError: Text(properties, ServiceBusPropertyNames.LastError) ?? job?.LastError,
-            TraceParent: Text(properties, ServiceBusPropertyNames.TraceParent) ?? job?.TraceParent);
+            TraceParent: Text(properties, ServiceBusPropertyNames.TraceParent) ?? job?.TraceParent,
+            TenantId: Text(properties, ServiceBusPropertyNames.TenantId) ?? job?.TenantId);
     }
 
     private static (DeadLetterReason Reason, string Description) ReasonOf(string? reason, string? description)

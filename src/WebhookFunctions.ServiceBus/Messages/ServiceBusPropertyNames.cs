@@ -16,4 +16,7 @@ internal static class ServiceBusPropertyNames
     public const string FirstAttemptAt = "firstAttemptAt";
     public const string LastAttemptAt = "lastAttemptAt";
     public const string TraceParent = "traceParent";
+
+    /// <summary>On every message of an event published with a tenant, so a dead letter keeps it without its body.</summary>
+    public const string TenantId = "tenantId";
 }

@@ -32,8 +32,16 @@ internal sealed class SubscriptionTableStore(TableServiceClient tables, StorageN
         return response.HasValue ? SubscriptionEntityMapper.ToSubscription(response.Value!) : null;
     }
 
-    public Task<Page<Subscription>> ListAsync(int limit, string? continuationToken, CancellationToken cancellationToken) =>
-        TablePaging.ReadPageAsync(table, partitionFilter, limit, Listing, continuationToken, SubscriptionEntityMapper.ToSubscription, cancellationToken);
+    public Task<Page<Subscription>> ListAsync(string? tenantId, int limit, string? continuationToken, CancellationToken cancellationToken)
+    {
+        if (tenantId is null)
+        {
+            return TablePaging.ReadPageAsync(table, partitionFilter, limit, Listing, continuationToken, SubscriptionEntityMapper.ToSubscription, cancellationToken);
+        }
+
+        var tenantFilter = TableClient.CreateQueryFilter($"PartitionKey eq {SubscriptionEntityMapper.Partition} and TenantId eq {tenantId}");
+        return TablePaging.ReadPageAsync(table, tenantFilter, limit, Listing + ":" + tenantId, continuationToken, SubscriptionEntityMapper.ToSubscription, cancellationToken);
+    }
 
     public async Task<IReadOnlyList<Subscription>> ListAllAsync(CancellationToken cancellationToken)
     {

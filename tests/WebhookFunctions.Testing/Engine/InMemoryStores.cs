@@ -25,8 +25,10 @@ public sealed class InMemorySubscriptionStore : ISubscriptionStore
     public Task<Subscription?> GetAsync(string subscriptionId, CancellationToken cancellationToken) =>
         Task.FromResult(items.GetValueOrDefault(subscriptionId));
 
-    public Task<Page<Subscription>> ListAsync(int limit, string? continuationToken, CancellationToken cancellationToken) =>
-        Task.FromResult(new Page<Subscription>(items.Values.OrderBy(s => s.Id, StringComparer.Ordinal).Take(limit).ToList(), null));
+    public Task<Page<Subscription>> ListAsync(string? tenantId, int limit, string? continuationToken, CancellationToken cancellationToken) =>
+        Task.FromResult(new Page<Subscription>(
+            items.Values.Where(s => tenantId is null || s.TenantId == tenantId).OrderBy(s => s.Id, StringComparer.Ordinal).Take(limit).ToList(),
+            null));
 
     public Task<IReadOnlyList<Subscription>> ListAllAsync(CancellationToken cancellationToken)
     {

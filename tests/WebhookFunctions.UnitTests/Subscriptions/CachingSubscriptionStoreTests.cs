@@ -19,15 +19,15 @@ public class CachingSubscriptionStoreTests
     public async Task Matching_reads_serve_one_snapshot_until_it_expires()
     {
         await inner.AddAsync(New("sub-1", "order.*"), CancellationToken.None);
-        Assert.Single(await cache.MatchingAsync("order.created", CancellationToken.None));
+        Assert.Single(await cache.MatchingAsync(null, "order.created", CancellationToken.None));
 
         // Written by another process: not seen until the snapshot expires.
         await inner.AddAsync(New("sub-2", "order.*"), CancellationToken.None);
-        Assert.Single(await cache.MatchingAsync("order.created", CancellationToken.None));
+        Assert.Single(await cache.MatchingAsync(null, "order.created", CancellationToken.None));
         Assert.Equal(1, inner.ListAllCalls);
 
         clock.Advance(CacheDuration);
-        Assert.Equal(2, (await cache.MatchingAsync("order.created", CancellationToken.None)).Count);
+        Assert.Equal(2, (await cache.MatchingAsync(null, "order.created", CancellationToken.None)).Count);
         Assert.Equal(2, inner.ListAllCalls);
     }
 
@@ -35,13 +35,13 @@ public class CachingSubscriptionStoreTests
     public async Task Every_write_through_the_cache_is_seen_by_the_next_read()
     {
         var created = await cache.AddAsync(New("sub-1", "order.*"), CancellationToken.None);
-        Assert.Single(await cache.MatchingAsync("order.created", CancellationToken.None));
+        Assert.Single(await cache.MatchingAsync(null, "order.created", CancellationToken.None));
 
         var narrowed = await cache.ReplaceAsync(created with { EventTypes = ["invoice.paid"] }, created.ETag!, CancellationToken.None);
-        Assert.Empty(await cache.MatchingAsync("order.created", CancellationToken.None));
+        Assert.Empty(await cache.MatchingAsync(null, "order.created", CancellationToken.None));
 
         await cache.UpdateWithRetryAsync(narrowed.Id, s => s with { Status = SubscriptionStatus.Disabled }, CancellationToken.None);
-        Assert.Empty(await cache.MatchingAsync("invoice.paid", CancellationToken.None));
+        Assert.Empty(await cache.MatchingAsync(null, "invoice.paid", CancellationToken.None));
         Assert.Equal(SubscriptionStatus.Disabled, (await cache.FindAsync("sub-1", CancellationToken.None))!.Status);
 
         await cache.DeleteAsync("sub-1", CancellationToken.None);
@@ -51,7 +51,7 @@ public class CachingSubscriptionStoreTests
     [Fact]
     public async Task A_subscription_created_after_the_snapshot_is_found_by_id_at_once()
     {
-        Assert.Empty(await cache.MatchingAsync("order.created", CancellationToken.None));
+        Assert.Empty(await cache.MatchingAsync(null, "order.created", CancellationToken.None));
         await inner.AddAsync(New("sub-late", "order.*"), CancellationToken.None);
 
         Assert.Equal("sub-late", (await cache.FindAsync("sub-late", CancellationToken.None))?.Id);
@@ -64,7 +64,7 @@ public class CachingSubscriptionStoreTests
         var outage = new StoreOutage(inner);
         var shared = new CachingSubscriptionStore(outage, Microsoft.Extensions.Options.Options.Create(new DeliveryOptions { SubscriptionCacheDuration = CacheDuration }), clock);
 
-        var readers = Enumerable.Range(0, 8).Select(_ => shared.MatchingAsync("order.created", CancellationToken.None)).ToList();
+        var readers = Enumerable.Range(0, 8).Select(_ => shared.MatchingAsync(null, "order.created", CancellationToken.None)).ToList();
         outage.Fail(new TimeoutException("storage does not answer"));
         var failures = await Task.WhenAll(readers.Select(reader => Assert.ThrowsAsync<TimeoutException>(() => reader)));
 
@@ -72,7 +72,7 @@ public class CachingSubscriptionStoreTests
         Assert.Single(failures.Distinct());
         outage.Heal();
         await inner.AddAsync(New("sub-1", "order.*"), CancellationToken.None);
-        Assert.Single(await shared.MatchingAsync("order.created", CancellationToken.None));
+        Assert.Single(await shared.MatchingAsync(null, "order.created", CancellationToken.None));
         Assert.Equal(2, outage.Loads);
     }
 
@@ -84,8 +84,8 @@ public class CachingSubscriptionStoreTests
         await inner.AddAsync(New("sub-1", "order.*"), CancellationToken.None);
         using var impatient = new CancellationTokenSource();
 
-        var first = shared.MatchingAsync("order.created", impatient.Token);
-        var second = shared.MatchingAsync("order.created", CancellationToken.None);
+        var first = shared.MatchingAsync(null, "order.created", impatient.Token);
+        var second = shared.MatchingAsync(null, "order.created", CancellationToken.None);
         await impatient.CancelAsync();
         outage.Heal();
 
@@ -130,7 +130,7 @@ public class CachingSubscriptionStoreTests
 
         public Task<Subscription?> GetAsync(string subscriptionId, CancellationToken cancellationToken) => store.GetAsync(subscriptionId, cancellationToken);
 
-        public Task<WebhookFunctions.Engine.Common.Page<Subscription>> ListAsync(int limit, string? continuationToken, CancellationToken cancellationToken) => store.ListAsync(limit, continuationToken, cancellationToken);
+        public Task<WebhookFunctions.Engine.Common.Page<Subscription>> ListAsync(string? tenantId, int limit, string? continuationToken, CancellationToken cancellationToken) => store.ListAsync(tenantId, limit, continuationToken, cancellationToken);
 
         public Task<Subscription> ReplaceAsync(Subscription subscription, string ifMatch, CancellationToken cancellationToken) => store.ReplaceAsync(subscription, ifMatch, cancellationToken);
 

@@ -34,7 +34,6 @@ public sealed class FanOutService(
 
         var traceParent = activity?.Id ?? notice.TraceParent;
         var jobs = matching
-            .Select(s => s.Id)
             .Chunk(options.Value.FanOutBatchSize)
             .Select(ids => new DeliveryJob(notice.EventId, notice.EventType, ids, Attempt: 1, traceParent, TenantId: notice.TenantId))
             .ToList();

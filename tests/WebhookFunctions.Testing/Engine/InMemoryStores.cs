@@ -12,8 +12,7 @@ public sealed class InMemorySubscriptionStore : ISubscriptionStore
 {
     private readonly ConcurrentDictionary<string, Subscription> items = new();
     private int version;
-
-    public int ListAllCalls { get; private set; }
+    private int indexLookups;
 
     public Task<Subscription> AddAsync(Subscription subscription, CancellationToken cancellationToken)
     {
@@ -30,10 +29,16 @@ public sealed class InMemorySubscriptionStore : ISubscriptionStore
             items.Values.Where(s => tenantId is null || s.TenantId == tenantId).OrderBy(s => s.Id, StringComparer.Ordinal).Take(limit).ToList(),
             null));
 
-    public Task<IReadOnlyList<Subscription>> ListAllAsync(CancellationToken cancellationToken)
+    /// <summary>How many index lookups were made: the in-memory analogue of the table's partition queries.</summary>
+    public int IndexLookups => indexLookups;
+
+    public Task<IReadOnlyList<SubscriptionIndexEntry>> ListIndexedAsync(string? tenantId, string pattern, CancellationToken cancellationToken)
     {
-        ListAllCalls++;
-        return Task.FromResult<IReadOnlyList<Subscription>>(items.Values.ToList());
+        Interlocked.Increment(ref indexLookups);
+        return Task.FromResult<IReadOnlyList<SubscriptionIndexEntry>>(items.Values
+            .Where(s => s.TenantId == tenantId && s.EventTypes.Contains(pattern, StringComparer.Ordinal))
+            .Select(s => new SubscriptionIndexEntry(s.Id, s.Status == SubscriptionStatus.Enabled))
+            .ToList());
     }
 
     public Task<Subscription> ReplaceAsync(Subscription subscription, string ifMatch, CancellationToken cancellationToken)

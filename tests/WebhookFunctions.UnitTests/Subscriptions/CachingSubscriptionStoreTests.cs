@@ -15,20 +15,57 @@ public class CachingSubscriptionStoreTests
     public CachingSubscriptionStoreTests() =>
         cache = new CachingSubscriptionStore(inner, Microsoft.Extensions.Options.Options.Create(new DeliveryOptions { SubscriptionCacheDuration = CacheDuration }), clock);
 
+    // "order.created" is looked up as "order.created", "order.*" and "*": three index lookups, whatever the total.
+    private const int LookupsPerMatch = 3;
+
     [Fact]
-    public async Task Matching_reads_serve_one_snapshot_until_it_expires()
+    public async Task Matching_reads_serve_cached_lookups_until_they_expire()
     {
         await inner.AddAsync(New("sub-1", "order.*"), CancellationToken.None);
         Assert.Single(await cache.MatchingAsync(null, "order.created", CancellationToken.None));
 
-        // Written by another process: not seen until the snapshot expires.
+        // Written by another process: not seen until the cached lookups expire.
         await inner.AddAsync(New("sub-2", "order.*"), CancellationToken.None);
         Assert.Single(await cache.MatchingAsync(null, "order.created", CancellationToken.None));
-        Assert.Equal(1, inner.ListAllCalls);
+        Assert.Equal(LookupsPerMatch, inner.IndexLookups);
 
         clock.Advance(CacheDuration);
         Assert.Equal(2, (await cache.MatchingAsync(null, "order.created", CancellationToken.None)).Count);
-        Assert.Equal(2, inner.ListAllCalls);
+        Assert.Equal(2 * LookupsPerMatch, inner.IndexLookups);
+    }
+
+    [Fact]
+    public async Task A_write_drops_only_the_lookups_it_touches()
+    {
+        await cache.AddAsync(New("sub-1", "order.*") with { TenantId = "t1" }, CancellationToken.None);
+        await cache.MatchingAsync("t1", "order.created", CancellationToken.None);
+        await cache.MatchingAsync("t2", "order.created", CancellationToken.None);
+        await cache.MatchingAsync("t1", "invoice.paid", CancellationToken.None);
+        var before = inner.IndexLookups;
+
+        await cache.AddAsync(New("sub-2", "order.*") with { TenantId = "t1" }, CancellationToken.None);
+        Assert.Equal(2, (await cache.MatchingAsync("t1", "order.created", CancellationToken.None)).Count);
+        await cache.MatchingAsync("t2", "order.created", CancellationToken.None);
+        await cache.MatchingAsync("t1", "invoice.paid", CancellationToken.None);
+
+        // Only t1's "order.*" lookup was read again.
+        Assert.Equal(before + 1, inner.IndexLookups);
+    }
+
+    [Fact]
+    public async Task A_lookup_larger_than_the_bound_is_answered_but_not_kept()
+    {
+        var small = new CachingSubscriptionStore(inner, Microsoft.Extensions.Options.Options.Create(new DeliveryOptions { SubscriptionCacheDuration = CacheDuration, SubscriptionCacheSize = 3 }), clock);
+        for (var i = 0; i < 5; i++)
+        {
+            await inner.AddAsync(New($"sub-{i}", "order.created"), CancellationToken.None);
+        }
+
+        Assert.Equal(5, (await small.MatchingAsync(null, "order.created", CancellationToken.None)).Count);
+        Assert.Equal(5, (await small.MatchingAsync(null, "order.created", CancellationToken.None)).Count);
+
+        // "order.*" and "*" (empty, size 1 each) stay cached; the five-entry "order.created" (size 6) is read each time.
+        Assert.Equal(LookupsPerMatch + 1, inner.IndexLookups);
     }
 
     [Fact]
@@ -55,7 +92,7 @@ public class CachingSubscriptionStoreTests
         await inner.AddAsync(New("sub-late", "order.*"), CancellationToken.None);
 
         Assert.Equal("sub-late", (await cache.FindAsync("sub-late", CancellationToken.None))?.Id);
-        Assert.Equal(1, inner.ListAllCalls);
+        Assert.Equal(LookupsPerMatch, inner.IndexLookups);
     }
 
     [Fact]
@@ -68,12 +105,12 @@ public class CachingSubscriptionStoreTests
         outage.Fail(new TimeoutException("storage does not answer"));
         var failures = await Task.WhenAll(readers.Select(reader => Assert.ThrowsAsync<TimeoutException>(() => reader)));
 
-        Assert.Equal(1, outage.Loads);
+        Assert.Equal(LookupsPerMatch, outage.Loads);
         Assert.Single(failures.Distinct());
         outage.Heal();
         await inner.AddAsync(New("sub-1", "order.*"), CancellationToken.None);
         Assert.Single(await shared.MatchingAsync(null, "order.created", CancellationToken.None));
-        Assert.Equal(2, outage.Loads);
+        Assert.Equal(2 * LookupsPerMatch, outage.Loads);
     }
 
     [Fact]
@@ -91,7 +128,7 @@ public class CachingSubscriptionStoreTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
         Assert.Single(await second);
-        Assert.Equal(1, outage.Loads);
+        Assert.Equal(LookupsPerMatch, outage.Loads);
     }
 
     private Subscription New(string id, string eventType) => new()
@@ -104,12 +141,14 @@ public class CachingSubscriptionStoreTests
         UpdatedAt = clock.GetUtcNow(),
     };
 
-    /// <summary>The store behind a gate: every full load waits for <see cref="Heal"/> or fails with <see cref="Fail"/>.</summary>
+    /// <summary>The store behind a gate: every index lookup waits for <see cref="Heal"/> or fails with <see cref="Fail"/>.</summary>
     private sealed class StoreOutage(ISubscriptionStore store) : ISubscriptionStore
     {
         private TaskCompletionSource gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public int Loads { get; private set; }
+        private int loads;
+
+        public int Loads => loads;
 
         public void Fail(Exception fault)
         {
@@ -119,11 +158,11 @@ public class CachingSubscriptionStoreTests
 
         public void Heal() => gate.TrySetResult();
 
-        public async Task<IReadOnlyList<Subscription>> ListAllAsync(CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<SubscriptionIndexEntry>> ListIndexedAsync(string? tenantId, string pattern, CancellationToken cancellationToken)
         {
-            Loads++;
+            Interlocked.Increment(ref loads);
             await gate.Task;
-            return await store.ListAllAsync(cancellationToken);
+            return await store.ListIndexedAsync(tenantId, pattern, cancellationToken);
         }
 
         public Task<Subscription> AddAsync(Subscription subscription, CancellationToken cancellationToken) => store.AddAsync(subscription, cancellationToken);

@@ -25,13 +25,14 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<BenchServer> StartAsync(string storageConnectionString, StorageOperationCounter counter)
+    /// <param name="namePrefix">The storage name prefix to run on (e.g. tables seeded beforehand); a fresh one when null.</param>
+    public static async Task<BenchServer> StartAsync(string storageConnectionString, StorageOperationCounter counter, string? namePrefix = null)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Urls"] = "http://127.0.0.1:0",
             ["Storage:ConnectionString"] = storageConnectionString,
-            ["Storage:NamePrefix"] = $"b{Guid.NewGuid():N}"[..12],
+            ["Storage:NamePrefix"] = namePrefix ?? $"b{Guid.NewGuid():N}"[..12],
             ["Api:Keys:0"] = ApiKey,
             ["Delivery:AllowHttpUrls"] = "true",
             ["Egress:AllowedNetworks:0"] = "127.0.0.0/8",
@@ -47,9 +48,9 @@ internal sealed class BenchServer : IAsyncDisposable
     }
 
     /// <summary>Creates a subscription through the API; returns its id.</summary>
-    public async Task<string> SubscribeAsync(Uri url, string eventType)
+    public async Task<string> SubscribeAsync(Uri url, string eventType, string? tenantId = null)
     {
-        using var response = await Client.PostAsJsonAsync("/api/subscriptions", new { url = url.ToString(), eventTypes = new[] { eventType } });
+        using var response = await Client.PostAsJsonAsync("/api/subscriptions", new { url = url.ToString(), eventTypes = new[] { eventType }, tenantId });
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
@@ -61,9 +62,10 @@ internal sealed class BenchServer : IAsyncDisposable
     }
 
     /// <summary>Publishes an event with a client-chosen id (the webhook-id receivers see); throws unless 202.</summary>
-    public async Task PublishAsync(string id, string eventType, string dataJson)
+    public async Task PublishAsync(string id, string eventType, string dataJson, string? tenantId = null)
     {
-        using var content = new StringContent($$"""{"id":"{{id}}","type":"{{eventType}}","data":{{dataJson}}}""", System.Text.Encoding.UTF8, "application/json");
+        var tenant = tenantId is null ? "" : $",\"tenantId\":\"{tenantId}\"";
+        using var content = new StringContent($$"""{"id":"{{id}}","type":"{{eventType}}","data":{{dataJson}}{{tenant}}}""", System.Text.Encoding.UTF8, "application/json");
         using var response = await Client.PostAsync("/api/events", content);
         if (response.StatusCode != System.Net.HttpStatusCode.Accepted)
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Tenants;
 using WebhookFunctions.Http.Contracts;
 using WebhookFunctions.Http.Input;
 using WebhookFunctions.Http.Output;
@@ -20,6 +21,7 @@ public sealed class DeadLetterEndpoints(DeadLetterService deadLetterService)
         var since = query.Time("since");
         var until = query.Time("until");
         var stage = DeadLetterStageName.Parse(query.Errors, query.Text(DeadLetterStageName.Field));
+        var tenantId = query.Text(TenantIds.Field);
         var limit = query.Limit();
         var continuationToken = query.ContinuationToken();
         if (query.Errors.Any)
@@ -27,7 +29,7 @@ public sealed class DeadLetterEndpoints(DeadLetterService deadLetterService)
             return ApiProblems.From(query.Errors.ToError());
         }
 
-        var filter = new DeadLetterFilter(subscriptionId, EventType: eventType, Since: since, Until: until, Stage: stage);
+        var filter = new DeadLetterFilter(subscriptionId, EventType: eventType, Since: since, Until: until, Stage: stage, TenantId: tenantId);
         var page = await deadLetterService.ListAsync(filter, limit, continuationToken, cancellationToken);
         return page.Map(found => ApiResults.Ok(
             found.ToResponse(ResponseMapping.ToResponse),

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Engine.Tenants;
 using WebhookFunctions.Http.Contracts;
 using WebhookFunctions.Http.Input;
 using WebhookFunctions.Http.Output;
@@ -22,7 +23,7 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
         }
 
         var created = await subscriptionService.CreateAsync(
-            new SubscriptionInput(input.Url, input.EventTypes, input.Description, input.Headers, input.Secret, Given(input.Filter)),
+            new SubscriptionInput(input.Url, input.EventTypes, input.Description, input.Headers, input.Secret, Given(input.Filter), input.TenantId),
             cancellationToken);
         return created.Map(subscription =>
         {
@@ -39,6 +40,7 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
     {
         ArgumentNullException.ThrowIfNull(request);
         var query = new QueryReader(request.Query);
+        var tenantId = query.Text(TenantIds.Field);
         var limit = query.Limit();
         var continuationToken = query.ContinuationToken();
         if (query.Errors.Any)
@@ -46,7 +48,7 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
             return ApiProblems.From(query.Errors.ToError());
         }
 
-        var page = await subscriptionService.ListAsync(limit, continuationToken, cancellationToken);
+        var page = await subscriptionService.ListAsync(tenantId, limit, continuationToken, cancellationToken);
         return page.Map(found => ApiResults.Ok(
             found.ToResponse(ResponseMapping.ToResponse),
             ApiJsonContext.Default.PageResponseSubscriptionResponse));
@@ -85,7 +87,7 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
 
         var updated = await subscriptionService.UpdateAsync(
             id,
-            new SubscriptionPatch(input.Url, input.EventTypes, input.Description, input.Headers, input.Status, Given(input.Filter)),
+            new SubscriptionPatch(input.Url, input.EventTypes, input.Description, input.Headers, input.Status, Given(input.Filter), input.TenantId),
             storeETag,
             cancellationToken);
         return updated.Map(Read);

@@ -3,18 +3,21 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using WebhookFunctions.Storage.Tables.SubscriptionIndex;
 
 namespace WebhookFunctions.Storage;
 
 /// <summary>
 /// Creates every table, container and (when the queue transport is registered) queue once, at start-up, before the
-/// workers start; the stores never create anything on their own calls.
+/// workers start, and brings the subscriptions table to the current layout; the stores never create anything on their
+/// own calls.
 /// </summary>
 internal sealed class StorageInitializer(
     TableServiceClient tables,
     BlobServiceClient blobs,
     StorageNames names,
     ILogger<StorageInitializer> logger,
+    SubscriptionIndexMaintenance subscriptionIndex,
     QueueTransportMarker? transport = null,
     QueueServiceClient? queues = null) : IHostedService
 {
@@ -29,6 +32,7 @@ internal sealed class StorageInitializer(
         }
 
         await Task.WhenAll(work);
+        await subscriptionIndex.PrepareAsync(cancellationToken);
         logger.LogInformation("Storage ready: {TableCount} tables, the payload container{Queues}.", tableNames.Count, transport is null ? "" : " and the queues");
     }
 

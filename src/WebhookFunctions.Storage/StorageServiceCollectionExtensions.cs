@@ -15,6 +15,7 @@ using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.Storage.Queues;
 using WebhookFunctions.Storage.Tables;
+using WebhookFunctions.Storage.Tables.SubscriptionIndex;
 using WebhookFunctions.Storage.Workers;
 
 namespace WebhookFunctions.Storage;
@@ -44,8 +45,10 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IHealthProbe, TableHealthProbe>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransientFaultRule, StorageTransientFaultRule>());
 
+        services.TryAddSingleton<SubscriptionIndexMaintenance>();
         services.TryAddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
+        services.AddHostedService(sp => sp.GetRequiredService<SubscriptionIndexMaintenance>());
         return services;
     }
 

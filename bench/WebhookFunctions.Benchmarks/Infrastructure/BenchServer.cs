@@ -25,13 +25,14 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<BenchServer> StartAsync(string storageConnectionString, StorageOperationCounter counter)
+    /// <param name="namePrefix">The storage name prefix to run on (e.g. tables seeded beforehand); a fresh one when null.</param>
+    public static async Task<BenchServer> StartAsync(string storageConnectionString, StorageOperationCounter counter, string? namePrefix = null)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Urls"] = "http://127.0.0.1:0",
             ["Storage:ConnectionString"] = storageConnectionString,
-            ["Storage:NamePrefix"] = $"b{Guid.NewGuid():N}"[..12],
+            ["Storage:NamePrefix"] = namePrefix ?? $"b{Guid.NewGuid():N}"[..12],
             ["Api:Keys:0"] = ApiKey,
             ["Delivery:AllowHttpUrls"] = "true",
             ["Egress:AllowedNetworks:0"] = "127.0.0.0/8",
@@ -46,14 +47,11 @@ internal sealed class BenchServer : IAsyncDisposable
         return new BenchServer(app);
     }
 
-    /// <summary>Creates a subscription through the API; returns its id.</summary>
-    public Task<string> SubscribeAsync(Uri url, string eventType) => SubscribeAsync(url, eventType, filterJson: null);
-
-    /// <summary>Creates a subscription, with a payload filter when one is given; returns its id.</summary>
-    public async Task<string> SubscribeAsync(Uri url, string eventType, string? filterJson)
+    /// <summary>Creates a subscription through the API, with a payload filter or a tenant when given; returns its id.</summary>
+    public async Task<string> SubscribeAsync(Uri url, string eventType, string? filterJson = null, string? tenantId = null)
     {
         using var request = new StringContent(
-            $$"""{"url":{{JsonSerializer.Serialize(url.ToString())}},"eventTypes":[{{JsonSerializer.Serialize(eventType)}}],"filter":{{filterJson ?? "null"}}}""",
+            $$"""{"url":{{JsonSerializer.Serialize(url.ToString())}},"eventTypes":[{{JsonSerializer.Serialize(eventType)}}],"filter":{{filterJson ?? "null"}},"tenantId":{{JsonSerializer.Serialize(tenantId)}}}""",
             System.Text.Encoding.UTF8,
             "application/json");
         using var response = await Client.PostAsync("/api/subscriptions", request);
@@ -68,10 +66,11 @@ internal sealed class BenchServer : IAsyncDisposable
     }
 
     /// <summary>Publishes an event with a client-chosen id (the webhook-id receivers see); throws unless 202.</summary>
-    public async Task PublishAsync(string id, string eventType, string dataJson, string? subject = null)
+    public async Task PublishAsync(string id, string eventType, string dataJson, string? subject = null, string? tenantId = null)
     {
         var subjectField = subject is null ? "" : $",\"subject\":{JsonSerializer.Serialize(subject)}";
-        using var content = new StringContent($$"""{"id":"{{id}}","type":"{{eventType}}","data":{{dataJson}}{{subjectField}}}""", System.Text.Encoding.UTF8, "application/json");
+        var tenantField = tenantId is null ? "" : $",\"tenantId\":{JsonSerializer.Serialize(tenantId)}";
+        using var content = new StringContent($$"""{"id":"{{id}}","type":"{{eventType}}","data":{{dataJson}}{{subjectField}}{{tenantField}}}""", System.Text.Encoding.UTF8, "application/json");
         using var response = await Client.PostAsync("/api/events", content);
         if (response.StatusCode != System.Net.HttpStatusCode.Accepted)
         {

@@ -22,8 +22,18 @@ internal sealed record BenchSettings
 
     public TimeSpan WideFanOutTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>Section 8: the subscription totals compared, the event rate and run length, and creates during each run.</summary>
+    public IReadOnlyList<int> ScaleTotals { get; init; } = [2_000, 200_000];
+
+    public double ScaleEventsPerSecond { get; init; } = 50;
+
+    public TimeSpan ScaleDuration { get; init; } = TimeSpan.FromSeconds(60);
+
+    public int ScaleCreatesDuringRun { get; init; } = 1_000;
+
     public string ResultsDirectory { get; init; } = DefaultResultsDirectory();
 
+    /// <summary>Section 8 (subscriptions at scale) runs only when named: seeding 200,000 subscriptions takes minutes.</summary>
     public IReadOnlySet<int> Sections { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5, 7 };
 
     public static BenchSettings Quick_ => new()
@@ -34,9 +44,12 @@ internal sealed record BenchSettings
         EndToEndScenarios = [(1, 200, 300), (10, 100, 60), (100, 10, 6)],
         WideFanOutSubscribers = 1_000,
         WideFanOutTimeout = TimeSpan.FromSeconds(60),
+        ScaleTotals = [2_000, 20_000],
+        ScaleDuration = TimeSpan.FromSeconds(15),
+        ScaleCreatesDuringRun = 100,
     };
 
-    /// <summary>--quick, --sections 1,2,4, --results DIR, --concurrency N, --subscribers-wide N.</summary>
+    /// <summary>--quick, --sections 1,2,4, --results DIR, --concurrency N, --subscribers-wide N, --scale-totals N,N, --scale-seconds N.</summary>
     /// <exception cref="ArgumentException">An unknown or malformed option.</exception>
     public static BenchSettings Parse(IReadOnlyList<string> args)
     {
@@ -56,11 +69,17 @@ internal sealed record BenchSettings
                 case "--concurrency":
                     settings = settings with { Concurrency = int.Parse(Value(args, ++i), CultureInfo.InvariantCulture) };
                     break;
+                case "--scale-totals":
+                    settings = settings with { ScaleTotals = Value(args, ++i).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList() };
+                    break;
+                case "--scale-seconds":
+                    settings = settings with { ScaleDuration = TimeSpan.FromSeconds(int.Parse(Value(args, ++i), CultureInfo.InvariantCulture)) };
+                    break;
                 case "--subscribers-wide":
                     settings = settings with { WideFanOutSubscribers = int.Parse(Value(args, ++i), CultureInfo.InvariantCulture) };
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick, --sections 1,2,3,4,5,7, --results DIR, --concurrency N, --subscribers-wide N, --micro.");
+                    throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick, --sections 1,2,3,4,5,7,8, --results DIR, --concurrency N, --subscribers-wide N, --scale-totals 2000,200000, --scale-seconds N, --micro.");
             }
         }
 

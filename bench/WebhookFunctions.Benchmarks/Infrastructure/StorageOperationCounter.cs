@@ -57,6 +57,7 @@ internal sealed class StorageOperationCounter(AzuritePorts ports) : HttpPipeline
             {
                 "POST" when path.EndsWith("$batch", StringComparison.Ordinal) => OperationKinds.TableBatch,
                 "POST" or "PUT" or "PATCH" or "MERGE" => OperationKinds.TableWrite,
+                "GET" when IsFullSubscriptionsRead(request) => OperationKinds.SubscriptionsFullRead,
                 "GET" => OperationKinds.TableRead,
                 _ => OperationKinds.TableOther,
             };
@@ -64,6 +65,11 @@ internal sealed class StorageOperationCounter(AzuritePorts ports) : HttpPipeline
 
         return OperationKinds.Blob;
     }
+
+    /// <summary>A query over the subscriptions' own partition: a page of a read of every subscription (or of the paged listing).</summary>
+    private static bool IsFullSubscriptionsRead(Request request) =>
+        request.Uri.Path.Contains("subscriptions()", StringComparison.Ordinal)
+        && Uri.UnescapeDataString(request.Uri.Query).Contains("PartitionKey eq 'subscription'", StringComparison.Ordinal);
 }
 
 internal static class OperationKinds
@@ -76,6 +82,7 @@ internal static class OperationKinds
     public const string TableWrite = "table write";
     public const string TableBatch = "table batch";
     public const string TableRead = "table read";
+    public const string SubscriptionsFullRead = "table read: subscriptions partition page";
     public const string TableOther = "table other";
     public const string Blob = "blob";
 }

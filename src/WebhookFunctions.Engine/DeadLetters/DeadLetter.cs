@@ -36,4 +36,5 @@ public sealed record DeadLetter(
     int? LastStatusCode,
     string? LastError,
     string? TraceParent,
-    DeadLetterStage Stage = DeadLetterStage.Delivery);
+    DeadLetterStage Stage = DeadLetterStage.Delivery,
+    string? TenantId = null);

@@ -3,6 +3,7 @@ namespace WebhookFunctions.Engine.DeadLetters;
 /// <summary>
 /// Which dead letters a listing or replay selects; every null field matches all. Time bounds apply to LastAttemptAt.
 /// A <see cref="SubscriptionId"/> selects delivery dead letters only, since a fan-out dead letter names no subscription.
+/// A <see cref="TenantId"/> selects that tenant's dead letters only (those of events published with it).
 /// </summary>
 public sealed record DeadLetterFilter(
     string? SubscriptionId = null,
@@ -10,7 +11,8 @@ public sealed record DeadLetterFilter(
     string? EventType = null,
     DateTimeOffset? Since = null,
     DateTimeOffset? Until = null,
-    DeadLetterStage? Stage = null)
+    DeadLetterStage? Stage = null,
+    string? TenantId = null)
 {
     public bool Matches(DeadLetter deadLetter) =>
         (SubscriptionId is null || deadLetter.SubscriptionId == SubscriptionId)
@@ -18,5 +20,6 @@ public sealed record DeadLetterFilter(
         && (EventType is null || deadLetter.EventType == EventType)
         && (Since is null || deadLetter.LastAttemptAt >= Since)
         && (Until is null || deadLetter.LastAttemptAt < Until)
-        && (Stage is null || deadLetter.Stage == Stage);
+        && (Stage is null || deadLetter.Stage == Stage)
+        && (TenantId is null || string.Equals(deadLetter.TenantId, TenantId, StringComparison.Ordinal));
 }

@@ -4,6 +4,7 @@ using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Engine.Tenants;
 
 namespace WebhookFunctions.Engine.DeadLetters;
 
@@ -114,9 +115,9 @@ public sealed class DeadLetterService(
     // event may still be inside the events topic's duplicate-detection window.
     private Task RequeueAsync(DeadLetter deadLetter, CancellationToken cancellationToken) => deadLetter switch
     {
-        { Stage: DeadLetterStage.FanOut } => eventQueue.ResendAsync(new EventNotice(deadLetter.EventId, deadLetter.EventType, deadLetter.TraceParent), cancellationToken),
+        { Stage: DeadLetterStage.FanOut } => eventQueue.ResendAsync(new EventNotice(deadLetter.EventId, deadLetter.EventType, deadLetter.TraceParent, deadLetter.TenantId), cancellationToken),
         { SubscriptionId: { } subscriptionId } => deliveryQueue.SendAsync(
-            [new DeliveryJob(deadLetter.EventId, deadLetter.EventType, [subscriptionId], Attempt: 1, deadLetter.TraceParent)],
+            [new DeliveryJob(deadLetter.EventId, deadLetter.EventType, [subscriptionId], Attempt: 1, deadLetter.TraceParent, TenantId: deadLetter.TenantId)],
             cancellationToken),
         _ => throw new InvalidOperationException($"Delivery dead letter of event {deadLetter.EventId} names no subscription."),
     };
@@ -124,5 +125,5 @@ public sealed class DeadLetterService(
     private static OperationError? InvalidRange(DeadLetterFilter filter) =>
         filter is { Since: { } since, Until: { } until } && since >= until
             ? OperationError.Invalid("until", "until must be later than since.")
-            : null;
+            : TenantIds.CheckFilter(filter.TenantId);
 }

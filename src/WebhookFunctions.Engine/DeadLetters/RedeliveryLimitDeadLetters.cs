@@ -29,7 +29,8 @@ public static class RedeliveryLimitDeadLetters
             LastStatusCode: null,
             LastError: null,
             notice.TraceParent,
-            DeadLetterStage.FanOut);
+            DeadLetterStage.FanOut,
+            notice.TenantId);
     }
 
     /// <summary>A delivery job whose attempt never completed: one delivery dead letter per subscription it names.</summary>
@@ -50,7 +51,8 @@ public static class RedeliveryLimitDeadLetters
                 now,
                 job.LastStatusCode,
                 job.LastError,
-                job.TraceParent))
+                job.TraceParent,
+                TenantId: job.TenantId))
             .ToList();
     }
 }

@@ -13,4 +13,5 @@ public sealed record DeliveryJob(
     DateTimeOffset? DueAt = null,
     DateTimeOffset? FirstAttemptAt = null,
     int? LastStatusCode = null,
-    string? LastError = null);
+    string? LastError = null,
+    string? TenantId = null);

@@ -22,8 +22,16 @@ public sealed class DeliveryOptions
     [Range(1, 100)]
     public int FanOutBatchSize { get; set; } = 50;
 
+    /// <summary>How long a cached index lookup or subscription is used before it is read again (writes in this process drop it at once).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan SubscriptionCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The subscription cache's bound, in subscription ids held (a cached lookup counts its entries plus one, a cached
+    /// subscription one); least recently used lookups go first once it is full.
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public long SubscriptionCacheSize { get; set; } = 200_000;
 
     /// <summary>Plain http:// receiver URLs; for local development only.</summary>
     public bool AllowHttpUrls { get; set; }

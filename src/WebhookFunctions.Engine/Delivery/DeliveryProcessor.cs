@@ -236,5 +236,5 @@ public sealed class DeliveryProcessor(
 
     private static DeadLetter DeadLetterOf(DeliveryJob job, string subscriptionId, DeliveryOutcome.DeadLetter outcome, DateTimeOffset now, int attempts, SendResult? result = null) =>
         new(job.EventId, subscriptionId, job.EventType, outcome.Reason, outcome.Description, attempts, job.FirstAttemptAt ?? now, now,
-            result?.StatusCode ?? job.LastStatusCode, result?.Error ?? job.LastError, job.TraceParent);
+            result?.StatusCode ?? job.LastStatusCode, result?.Error ?? job.LastError, job.TraceParent, TenantId: job.TenantId);
 }

@@ -12,4 +12,5 @@ public sealed record WebhookEvent(
     string? Source,
     ReadOnlyMemory<byte> Data,
     string? TraceParent,
-    bool NoticeQueued = false);
+    bool NoticeQueued = false,
+    string? TenantId = null);

@@ -11,7 +11,8 @@ using WebhookFunctions.Engine.Telemetry;
 namespace WebhookFunctions.Engine.FanOut;
 
 /// <summary>
-/// Turns one event notice into delivery jobs for every matching enabled subscription: batches of
+/// Turns one event notice into delivery jobs for every matching enabled subscription of the event's tenant (of no
+/// tenant, for an event published without one): batches of
 /// <see cref="DeliveryOptions.FanOutBatchSize"/> subscription ids per job, all sent before the notice is settled.
 /// A notice fanned out twice (redelivery after a crash) delivers twice; receivers dedupe on webhook-id.
 /// </summary>
@@ -22,13 +23,15 @@ public sealed class FanOutService(
     IOptions<DeliveryOptions> options,
     ILogger<FanOutService> logger)
 {
+    private const int SubscriptionReadsInParallel = 32;
+
     public async Task FanOutAsync(EventNotice notice, CancellationToken cancellationToken)
     {
         using var activity = WebhookTelemetry.Start("fanout", ActivityKind.Consumer, notice.TraceParent);
         activity?.SetTag("webhook.event.id", notice.EventId);
 
-        var matching = await subscriptions.MatchingAsync(notice.EventType, cancellationToken);
-        matching = await ApplyPayloadFiltersAsync(notice, matching, cancellationToken);
+        var matched = await subscriptions.MatchingAsync(notice.TenantId, notice.EventType, cancellationToken);
+        var matching = await ApplyPayloadFiltersAsync(notice, matched, cancellationToken);
         if (matching.Count == 0)
         {
             logger.LogInformation("Event {EventId} of type {EventType} matched no subscription", notice.EventId, notice.EventType);
@@ -37,9 +40,8 @@ public sealed class FanOutService(
 
         var traceParent = activity?.Id ?? notice.TraceParent;
         var jobs = matching
-            .Select(s => s.Id)
             .Chunk(options.Value.FanOutBatchSize)
-            .Select(ids => new DeliveryJob(notice.EventId, notice.EventType, ids, Attempt: 1, traceParent))
+            .Select(ids => new DeliveryJob(notice.EventId, notice.EventType, ids, Attempt: 1, traceParent, TenantId: notice.TenantId))
             .ToList();
 
         await deliveryQueue.SendAsync(jobs, cancellationToken);
@@ -47,24 +49,33 @@ public sealed class FanOutService(
         logger.LogInformation("Event {EventId} fanned out to {SubscriptionCount} subscriptions in {JobCount} jobs", notice.EventId, matching.Count, jobs.Count);
     }
 
-    // The event is read only when a matched subscription has a filter. Without the event (gone from the store) there is
-    // nothing to filter on; the subscriptions keep it, and delivery records what it records for a missing event.
-    private async Task<IReadOnlyList<Subscription>> ApplyPayloadFiltersAsync(EventNotice notice, IReadOnlyList<Subscription> matching, CancellationToken cancellationToken)
+    // The index names subscriptions, not their filters, so each match is read (a cached point read, which delivery
+    // then finds in the cache). The event is read only when a matched subscription has a filter. Without the event
+    // (gone from the store) there is nothing to filter on; the subscriptions keep it, and delivery records what it
+    // records for a missing event. A match deleted since the index was read stays too: delivery logs it as deleted.
+    private async Task<IReadOnlyList<string>> ApplyPayloadFiltersAsync(EventNotice notice, IReadOnlyList<string> matched, CancellationToken cancellationToken)
     {
-        if (!PayloadFilter.AnyFiltered(matching))
+        var found = new Subscription?[matched.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, matched.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = SubscriptionReadsInParallel, CancellationToken = cancellationToken },
+            async (i, token) => found[i] = await subscriptions.FindAsync(matched[i], token));
+        var candidates = found.OfType<Subscription>().ToList();
+        if (!PayloadFilter.AnyFiltered(candidates))
         {
-            return matching;
+            return matched;
         }
 
         var webhookEvent = await events.GetAsync(notice.EventId, cancellationToken);
         if (webhookEvent is null)
         {
             logger.LogWarning("Event {EventId} was not found, so its payload filters were not applied", notice.EventId);
-            return matching;
+            return matched;
         }
 
-        var passed = PayloadFilter.Apply(matching, webhookEvent);
-        WebhookTelemetry.FilteredOut.Add(matching.Count - passed.Count);
-        return passed;
+        var passed = PayloadFilter.Apply(candidates, webhookEvent).Select(subscription => subscription.Id).ToHashSet(StringComparer.Ordinal);
+        var kept = matched.Where((id, i) => found[i] is null || passed.Contains(id)).ToList();
+        WebhookTelemetry.FilteredOut.Add(matched.Count - kept.Count);
+        return kept;
     }
 }

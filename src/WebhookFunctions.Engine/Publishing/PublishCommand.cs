@@ -9,7 +9,8 @@ public sealed record PublishCommand(
     string? Source = null,
     DateTimeOffset? Time = null,
     string? IdempotencyKey = null,
-    string? TraceParent = null);
+    string? TraceParent = null,
+    string? TenantId = null);
 
 /// <summary>What publish answers; <see cref="AlreadyAccepted"/> when an id or Idempotency-Key matched an earlier publish.</summary>
 public sealed record PublishReceipt(string Id, string Type, DateTimeOffset Timestamp, bool AlreadyAccepted);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.Tenants;
 
 namespace WebhookFunctions.Engine.Publishing;
 
@@ -51,6 +52,7 @@ internal static class PublishRules
             errors.Add("idempotencyKey", $"The Idempotency-Key must be 1 to {MaxIdempotencyKeyLength} printable ASCII characters.");
         }
 
+        TenantIds.Check(errors, command.TenantId);
         return errors.ToDictionary();
     }
 

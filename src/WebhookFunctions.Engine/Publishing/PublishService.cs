@@ -83,7 +83,8 @@ public sealed class PublishService(
             command.Subject,
             command.Source,
             command.Data,
-            activity?.Id ?? command.TraceParent);
+            activity?.Id ?? command.TraceParent,
+            TenantId: command.TenantId);
 
         if (!await events.TryAddAsync(webhookEvent, cancellationToken) && await events.GetAsync(eventId, cancellationToken) is { } existing)
         {
@@ -117,11 +118,12 @@ public sealed class PublishService(
         return Result<PublishReceipt>.Success(new PublishReceipt(earlier.Id, earlier.Type, earlier.Timestamp, AlreadyAccepted: true));
     }
 
-    /// <summary>The request's content as stored: type, subject, source, explicit time and the data bytes.</summary>
+    /// <summary>The request's content as stored: type, subject, source, tenant, explicit time and the data bytes.</summary>
     private static bool IsSameRequest(WebhookEvent earlier, PublishCommand repeat) =>
         string.Equals(earlier.Type, repeat.Type, StringComparison.Ordinal)
         && string.Equals(earlier.Subject, repeat.Subject, StringComparison.Ordinal)
         && string.Equals(earlier.Source, repeat.Source, StringComparison.Ordinal)
+        && string.Equals(earlier.TenantId, repeat.TenantId, StringComparison.Ordinal)
         && (repeat.Time is null || ToMilliseconds(repeat.Time.Value.ToUniversalTime()) == earlier.Timestamp)
         && earlier.Data.Span.SequenceEqual(repeat.Data.Span);
 
@@ -132,7 +134,7 @@ public sealed class PublishService(
 
     private async Task QueueNoticeAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
-        await eventQueue.SendAsync(new EventNotice(webhookEvent.Id, webhookEvent.Type, webhookEvent.TraceParent), cancellationToken);
+        await eventQueue.SendAsync(new EventNotice(webhookEvent.Id, webhookEvent.Type, webhookEvent.TraceParent, webhookEvent.TenantId), cancellationToken);
         await events.MarkNoticeQueuedAsync(webhookEvent.Id, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.Delivery;
@@ -5,118 +6,218 @@ using WebhookFunctions.Engine.Delivery;
 namespace WebhookFunctions.Engine.Subscriptions;
 
 /// <summary>
-/// The subscription store as the engine uses it: the adapter's store (registered under <see cref="InnerKey"/>)
-/// behind a briefly cached snapshot, so fan-out and delivery of a hot event type do not read the table per event.
-/// Every write through this store drops the snapshot itself; writes by other processes show within
-/// <see cref="DeliveryOptions.SubscriptionCacheDuration"/>. Reads of one subscription by id for the API
+/// The subscription store as the engine uses it: the adapter's store (registered under <see cref="InnerKey"/>) behind a
+/// bounded cache of index lookups per (tenant, pattern) and of subscriptions by id, each kept for
+/// <see cref="DeliveryOptions.SubscriptionCacheDuration"/>. Memory grows with the lookups in use, not with the number
+/// of subscriptions; <see cref="DeliveryOptions.SubscriptionCacheSize"/> bounds it and evicts the least recently used.
+/// A write through this store drops only the entries it touches (its tenant's lookups of the patterns it had or has,
+/// and its own id); writes by other processes show within the cache duration. Reads of one subscription for the API
 /// (<see cref="GetAsync"/>) always go to the store, so they carry the current ETag.
 /// </summary>
-public sealed class CachingSubscriptionStore(ISubscriptionStore inner, IOptions<DeliveryOptions> options, TimeProvider timeProvider)
-    : ISubscriptionStore
+public sealed class CachingSubscriptionStore : ISubscriptionStore, IDisposable
 {
     /// <summary>The service key under which a storage adapter registers its <see cref="ISubscriptionStore"/>.</summary>
     public const string InnerKey = "persistent";
 
-    private readonly Lock refreshGate = new();
-    private Task<Snapshot>? refreshing;
-    private Snapshot? current;
+    private readonly ISubscriptionStore inner;
+    private readonly TimeProvider timeProvider;
+    private readonly TimeSpan duration;
+    private readonly MemoryCache cache;
+    private readonly Lock gate = new();
+    private readonly Dictionary<object, Task> loading = [];
+    private long writeGeneration;
 
-    /// <summary>The enabled subscriptions whose event types match <paramref name="eventType"/>, from the snapshot.</summary>
-    public async Task<IReadOnlyList<Subscription>> MatchingAsync(string eventType, CancellationToken cancellationToken)
+    public CachingSubscriptionStore(ISubscriptionStore inner, IOptions<DeliveryOptions> options, TimeProvider timeProvider)
     {
-        var snapshot = await GetSnapshotAsync(cancellationToken);
-        return snapshot.All.Where(s => s.Status == SubscriptionStatus.Enabled && EventTypeFilter.Matches(s.EventTypes, eventType)).ToList();
+        ArgumentNullException.ThrowIfNull(options);
+        this.inner = inner;
+        this.timeProvider = timeProvider;
+        duration = options.Value.SubscriptionCacheDuration;
+        cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.SubscriptionCacheSize });
     }
 
     /// <summary>
-    /// One subscription from the snapshot (it may be up to the cache duration old); one the snapshot lacks is read
-    /// from the store, since it may have been created after the snapshot by another process.
+    /// The ids of the enabled subscriptions of <paramref name="tenantId"/> (null: of no tenant) whose event types match
+    /// <paramref name="eventType"/>: one cached index lookup per candidate pattern (<see cref="EventTypeFilter.CandidatePatterns"/>).
     /// </summary>
-    public async Task<Subscription?> FindAsync(string subscriptionId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> MatchingAsync(string? tenantId, string eventType, CancellationToken cancellationToken)
     {
-        var snapshot = await GetSnapshotAsync(cancellationToken);
-        return snapshot.ById.GetValueOrDefault(subscriptionId) ?? await inner.GetAsync(subscriptionId, cancellationToken);
+        var lookups = EventTypeFilter.CandidatePatterns(eventType).Select(pattern => IndexedAsync(tenantId, pattern, cancellationToken));
+        var ids = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entries in await Task.WhenAll(lookups))
+        {
+            foreach (var entry in entries)
+            {
+                if (entry.Enabled && seen.Add(entry.SubscriptionId))
+                {
+                    ids.Add(entry.SubscriptionId);
+                }
+            }
+        }
+
+        return ids;
     }
+
+    /// <summary>
+    /// One subscription, cached (it may be up to the cache duration old); one the store lacks is not cached, since it
+    /// may be created by another process any moment.
+    /// </summary>
+    public Task<Subscription?> FindAsync(string subscriptionId, CancellationToken cancellationToken) =>
+        CachedAsync(new IdKey(subscriptionId), () => inner.GetAsync(subscriptionId, CancellationToken.None), found => found is null ? null : 1, cancellationToken);
+
+    public Task<IReadOnlyList<SubscriptionIndexEntry>> ListIndexedAsync(string? tenantId, string pattern, CancellationToken cancellationToken) =>
+        IndexedAsync(tenantId, pattern, cancellationToken);
 
     public async Task<Subscription> AddAsync(Subscription subscription, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(subscription);
         try
         {
             return await inner.AddAsync(subscription, cancellationToken);
         }
         finally
         {
-            current = null;
+            Invalidate(subscription.Id, subscription);
         }
     }
 
     public Task<Subscription?> GetAsync(string subscriptionId, CancellationToken cancellationToken) =>
         inner.GetAsync(subscriptionId, cancellationToken);
 
-    public Task<Page<Subscription>> ListAsync(int limit, string? continuationToken, CancellationToken cancellationToken) =>
-        inner.ListAsync(limit, continuationToken, cancellationToken);
-
-    public Task<IReadOnlyList<Subscription>> ListAllAsync(CancellationToken cancellationToken) =>
-        inner.ListAllAsync(cancellationToken);
+    public Task<Page<Subscription>> ListAsync(string? tenantId, int limit, string? continuationToken, CancellationToken cancellationToken) =>
+        inner.ListAsync(tenantId, limit, continuationToken, cancellationToken);
 
     public async Task<Subscription> ReplaceAsync(Subscription subscription, string ifMatch, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(subscription);
+
+        // The lookups of patterns it drops must go too, so the stored copy is read first.
+        var previous = await inner.GetAsync(subscription.Id, cancellationToken);
         try
         {
             return await inner.ReplaceAsync(subscription, ifMatch, cancellationToken);
         }
         finally
         {
-            current = null;
+            Invalidate(subscription.Id, previous, subscription);
         }
     }
 
     public async Task<bool> DeleteAsync(string subscriptionId, CancellationToken cancellationToken)
     {
+        var previous = await inner.GetAsync(subscriptionId, cancellationToken);
         try
         {
             return await inner.DeleteAsync(subscriptionId, cancellationToken);
         }
         finally
         {
-            current = null;
+            Invalidate(subscriptionId, previous);
         }
     }
 
+    public void Dispose() => cache.Dispose();
 
-    private Task<Snapshot> GetSnapshotAsync(CancellationToken cancellationToken)
+    private Task<IReadOnlyList<SubscriptionIndexEntry>> IndexedAsync(string? tenantId, string pattern, CancellationToken cancellationToken) =>
+        CachedAsync(
+            new IndexKey(tenantId, pattern),
+            () => inner.ListIndexedAsync(tenantId, pattern, CancellationToken.None),
+            entries => entries.Count + 1,
+            cancellationToken);
+
+    private Task<T> CachedAsync<T>(object key, Func<Task<T>> load, Func<T, long?> sizeOf, CancellationToken cancellationToken)
     {
-        var snapshot = current;
-        if (snapshot is not null && timeProvider.GetUtcNow() < snapshot.ExpiresAt)
+        if (cache.TryGetValue(key, out Cached<T>? hit) && hit is not null && timeProvider.GetUtcNow() < hit.ExpiresAt)
         {
-            return Task.FromResult(snapshot);
+            return Task.FromResult(hit.Value);
         }
 
-        // One load at a time, shared by every reader that needs it, success or failure. Were each waiting reader to
-        // load in turn, a storage outage would hold them in a queue of timeouts, one SDK retry cycle each, instead of
-        // failing them together so that each message gets its fault backoff.
-        Task<Snapshot> load;
-        lock (refreshGate)
+        // One load per key at a time, shared by every reader that needs it, success or failure. Were each waiting
+        // reader to load in turn, a storage outage would hold them in a queue of timeouts, one SDK retry cycle each,
+        // instead of failing them together so that each message gets its fault backoff.
+        TaskCompletionSource<T> shared;
+        long generation;
+        lock (gate)
         {
-            if (refreshing is not { IsCompleted: false })
+            if (loading.TryGetValue(key, out var running))
             {
-                refreshing = LoadAsync();
+                return ((Task<T>)running).WaitAsync(cancellationToken);
             }
 
-            load = refreshing;
+            shared = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            loading[key] = shared.Task;
+            generation = writeGeneration;
         }
 
-        return load.WaitAsync(cancellationToken);
+        _ = LoadAsync(key, load, sizeOf, shared, generation);
+        return shared.Task.WaitAsync(cancellationToken);
     }
 
     // Not cancelled by the reader that started it: the others share it.
-    private async Task<Snapshot> LoadAsync()
+    private async Task LoadAsync<T>(object key, Func<Task<T>> load, Func<T, long?> sizeOf, TaskCompletionSource<T> shared, long generation)
     {
-        var all = await inner.ListAllAsync(CancellationToken.None);
-        var snapshot = new Snapshot(all, all.ToDictionary(s => s.Id, StringComparer.Ordinal), timeProvider.GetUtcNow() + options.Value.SubscriptionCacheDuration);
-        current = snapshot;
-        return snapshot;
+        T value;
+        try
+        {
+            value = await load();
+        }
+        catch (Exception ex)
+        {
+            Forget(key, shared.Task);
+            shared.SetException(ex);
+            return;
+        }
+
+        lock (gate)
+        {
+            // A write since the load began may have changed what it read: then it answers its readers but is not kept.
+            if (generation == writeGeneration && duration > TimeSpan.Zero && sizeOf(value) is { } size)
+            {
+                cache.Set(key, new Cached<T>(value, timeProvider.GetUtcNow() + duration), new MemoryCacheEntryOptions
+                {
+                    Size = size,
+                    AbsoluteExpirationRelativeToNow = duration,
+                });
+            }
+
+            Forget(key, shared.Task);
+        }
+
+        shared.SetResult(value);
     }
 
-    private sealed record Snapshot(IReadOnlyList<Subscription> All, IReadOnlyDictionary<string, Subscription> ById, DateTimeOffset ExpiresAt);
+    private void Forget(object key, Task load)
+    {
+        lock (gate)
+        {
+            if (loading.TryGetValue(key, out var current) && current == load)
+            {
+                loading.Remove(key);
+            }
+        }
+    }
+
+    private void Invalidate(string subscriptionId, params Subscription?[] versions)
+    {
+        lock (gate)
+        {
+            writeGeneration++;
+            var keys = versions
+                .OfType<Subscription>()
+                .SelectMany(version => version.EventTypes.Select(pattern => (object)new IndexKey(version.TenantId, pattern)))
+                .Append(new IdKey(subscriptionId));
+            foreach (var key in keys)
+            {
+                cache.Remove(key);
+                loading.Remove(key);
+            }
+        }
+    }
+
+    private sealed record IndexKey(string? TenantId, string Pattern);
+
+    private sealed record IdKey(string SubscriptionId);
+
+    private sealed record Cached<T>(T Value, DateTimeOffset ExpiresAt);
 }

@@ -2,7 +2,10 @@ using WebhookFunctions.Engine.Common;
 
 namespace WebhookFunctions.Engine.Subscriptions;
 
-/// <summary>Port: subscriptions with optimistic concurrency.</summary>
+/// <summary>
+/// Port: subscriptions with optimistic concurrency, and an index by (tenant, pattern) that every write keeps current.
+/// Nothing reads all subscriptions except the paged listing.
+/// </summary>
 public interface ISubscriptionStore
 {
     /// <summary>Inserts a new subscription and returns it with its ETag.</summary>
@@ -10,11 +13,15 @@ public interface ISubscriptionStore
 
     Task<Subscription?> GetAsync(string subscriptionId, CancellationToken cancellationToken);
 
+    /// <summary>A page in id order; with <paramref name="tenantId"/>, only that tenant's subscriptions.</summary>
     /// <exception cref="InvalidContinuationTokenException">The token did not come from this listing.</exception>
-    Task<Page<Subscription>> ListAsync(int limit, string? continuationToken, CancellationToken cancellationToken);
+    Task<Page<Subscription>> ListAsync(string? tenantId, int limit, string? continuationToken, CancellationToken cancellationToken);
 
-    /// <summary>Every subscription, for fan-out (callers cache it).</summary>
-    Task<IReadOnlyList<Subscription>> ListAllAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// The subscriptions of <paramref name="tenantId"/> (null: of no tenant) that list exactly <paramref name="pattern"/>
+    /// among their event types, enabled or not: one lookup in the store's index, however many subscriptions there are.
+    /// </summary>
+    Task<IReadOnlyList<SubscriptionIndexEntry>> ListIndexedAsync(string? tenantId, string pattern, CancellationToken cancellationToken);
 
     /// <summary>Replaces the subscription if its stored ETag is still <paramref name="ifMatch"/>; returns it with the new ETag.</summary>
     /// <exception cref="ETagMismatchException">The stored ETag differs.</exception>

@@ -25,6 +25,9 @@ public sealed record Subscription
 
     public required Uri Url { get; init; }
 
+    /// <summary>Whose endpoint this is; null for a subscription without a tenant. Fixed at create.</summary>
+    public string? TenantId { get; init; }
+
     public required IReadOnlyList<string> EventTypes { get; init; }
 
     public string? Description { get; init; }

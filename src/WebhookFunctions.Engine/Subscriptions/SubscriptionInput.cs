@@ -9,7 +9,8 @@ public sealed record SubscriptionInput(
     string? Description = null,
     IReadOnlyDictionary<string, string>? Headers = null,
     string? Secret = null,
-    JsonElement? Filter = null);
+    JsonElement? Filter = null,
+    string? TenantId = null);
 
 /// <summary>The fields a PATCH changes; null means "leave as it is", and a <see cref="Filter"/> of JSON null removes the filter.</summary>
 public sealed record SubscriptionPatch(
@@ -18,7 +19,8 @@ public sealed record SubscriptionPatch(
     string? Description = null,
     IReadOnlyDictionary<string, string>? Headers = null,
     string? Status = null,
-    JsonElement? Filter = null);
+    JsonElement? Filter = null,
+    string? TenantId = null);
 
 /// <summary>A created subscription and its secret, which is shown only now.</summary>
 public sealed record CreatedSubscription(Subscription Subscription, string Secret);

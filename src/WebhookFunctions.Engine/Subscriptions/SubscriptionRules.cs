@@ -3,6 +3,7 @@ using System.Text.Json;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Subscriptions.Filters;
+using WebhookFunctions.Engine.Tenants;
 
 namespace WebhookFunctions.Engine.Subscriptions;
 
@@ -41,6 +42,7 @@ internal static class SubscriptionRules
         CheckDescription(input.Description, errors);
         CheckHeaders(input.Headers, errors);
         CheckFilter(input.Filter, errors);
+        TenantIds.Check(errors, input.TenantId);
         if (input.Secret is not null && !WebhookSigner.IsValidSecret(input.Secret))
         {
             errors.Add("secret", "The secret must be \"whsec_\" followed by the base64 of 24 to 64 random bytes; leave it out to have one generated.");
@@ -67,9 +69,26 @@ internal static class SubscriptionRules
         CheckDescription(patch.Description, errors);
         CheckHeaders(patch.Headers, errors);
         CheckFilter(patch.Filter, errors);
+        TenantIds.Check(errors, patch.TenantId);
         if (patch.Status is not null and not ("enabled" or "disabled"))
         {
             errors.Add("status", "The status must be \"enabled\" or \"disabled\".");
+        }
+
+        return errors.ToDictionary();
+    }
+
+    /// <summary>A patch may repeat the tenant id, never change it: a subscription's tenant is fixed at create.</summary>
+    public static IReadOnlyDictionary<string, string[]> CheckUnchangedTenant(SubscriptionPatch patch, Subscription current)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        ArgumentNullException.ThrowIfNull(current);
+        var errors = new FieldErrors();
+        if (patch.TenantId is not null && !string.Equals(patch.TenantId, current.TenantId, StringComparison.Ordinal))
+        {
+            errors.Add(TenantIds.Field, current.TenantId is null
+                ? "The tenantId cannot be changed after create: this subscription has no tenant. Create a new subscription for the tenant instead."
+                : $"The tenantId cannot be changed after create: this subscription belongs to \"{current.TenantId}\". Create a new subscription for the other tenant instead.");
         }
 
         return errors.ToDictionary();

@@ -5,6 +5,7 @@ using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Publishing;
 using WebhookFunctions.Engine.Queueing;
+using WebhookFunctions.Engine.Tenants;
 
 namespace WebhookFunctions.Engine.Subscriptions;
 
@@ -35,6 +36,7 @@ public sealed class SubscriptionService(
             {
                 Id = Ids.NewSubscriptionId(),
                 Url = new Uri(input.Url!, UriKind.Absolute),
+                TenantId = input.TenantId,
                 EventTypes = input.EventTypes!.ToList(),
                 Description = input.Description,
                 Headers = new Dictionary<string, string>(input.Headers ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase),
@@ -44,7 +46,7 @@ public sealed class SubscriptionService(
                 UpdatedAt = now,
             },
             cancellationToken);
-        logger.LogInformation("Created subscription {SubscriptionId} for {EventTypes}", subscription.Id, subscription.EventTypes);
+        logger.LogInformation("Created subscription {SubscriptionId} of tenant {TenantId} for {EventTypes}", subscription.Id, subscription.TenantId, subscription.EventTypes);
         return Result<CreatedSubscription>.Success(new CreatedSubscription(subscription, secret));
     }
 
@@ -54,9 +56,15 @@ public sealed class SubscriptionService(
         return subscription is null ? NotFound(subscriptionId) : Result<Subscription>.Success(subscription);
     }
 
-    public async Task<Result<Page<Subscription>>> ListAsync(int? limit, string? continuationToken, CancellationToken cancellationToken)
+    /// <summary>A page of subscriptions in id order; with <paramref name="tenantId"/>, that tenant's only.</summary>
+    public async Task<Result<Page<Subscription>>> ListAsync(string? tenantId, int? limit, string? continuationToken, CancellationToken cancellationToken)
     {
-        return await Paging.ReadAsync(limit, pageSize => store.ListAsync(pageSize, continuationToken, cancellationToken));
+        if (TenantIds.CheckFilter(tenantId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await Paging.ReadAsync(limit, pageSize => store.ListAsync(tenantId, pageSize, continuationToken, cancellationToken));
     }
 
     /// <summary>Applies the patch if <paramref name="ifMatch"/> is the current ETag; without one, nothing is changed (428).</summary>
@@ -77,6 +85,12 @@ public sealed class SubscriptionService(
         if (current is null)
         {
             return NotFound(subscriptionId);
+        }
+
+        var tenantErrors = SubscriptionRules.CheckUnchangedTenant(patch, current);
+        if (tenantErrors.Count > 0)
+        {
+            return OperationError.Invalid(tenantErrors);
         }
 
         var status = patch.Status switch
@@ -102,7 +116,7 @@ public sealed class SubscriptionService(
         try
         {
             var saved = await store.ReplaceAsync(updated, ifMatch, cancellationToken);
-                return Result<Subscription>.Success(saved);
+            return Result<Subscription>.Success(saved);
         }
         catch (ETagMismatchException)
         {
@@ -158,16 +172,16 @@ public sealed class SubscriptionService(
     /// <summary>Stores a webhook.test event and sends it to this subscription alone (no fan-out).</summary>
     public async Task<Result<PublishReceipt>> SendTestAsync(string subscriptionId, CancellationToken cancellationToken)
     {
-        if (await store.GetAsync(subscriptionId, cancellationToken) is null)
+        if (await store.GetAsync(subscriptionId, cancellationToken) is not { } subscription)
         {
             return NotFound(subscriptionId);
         }
 
         var now = timeProvider.GetUtcNow();
         var data = System.Text.Encoding.UTF8.GetBytes($$"""{"subscriptionId":"{{subscriptionId}}","message":"This is a test event."}""");
-        var testEvent = new WebhookEvent(Ids.NewEventId(), TestEventType, now, Subject: null, Source: null, data, System.Diagnostics.Activity.Current?.Id);
+        var testEvent = new WebhookEvent(Ids.NewEventId(), TestEventType, now, Subject: null, Source: null, data, System.Diagnostics.Activity.Current?.Id, TenantId: subscription.TenantId);
         await events.TryAddAsync(testEvent, cancellationToken);
-        await deliveryQueue.SendAsync([new DeliveryJob(testEvent.Id, testEvent.Type, [subscriptionId], Attempt: 1, testEvent.TraceParent)], cancellationToken);
+        await deliveryQueue.SendAsync([new DeliveryJob(testEvent.Id, testEvent.Type, [subscriptionId], Attempt: 1, testEvent.TraceParent, TenantId: subscription.TenantId)], cancellationToken);
         return Result<PublishReceipt>.Success(new PublishReceipt(testEvent.Id, testEvent.Type, testEvent.Timestamp, AlreadyAccepted: false));
     }
 

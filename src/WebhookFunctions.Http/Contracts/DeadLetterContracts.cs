@@ -16,6 +16,9 @@ internal sealed class ReplayRequest
     /// <summary>"delivery" or "fanOut"; absent: both.</summary>
     public string? Stage { get; init; }
 
+    /// <summary>Only the dead letters of events published for this tenant.</summary>
+    public string? TenantId { get; init; }
+
     public bool DryRun { get; init; }
 }
 
@@ -37,4 +40,5 @@ internal sealed record DeadLetterResponse(
     DateTime LastAttemptAt,
     int? LastStatusCode,
     string? LastError,
-    string Stage);
+    string Stage,
+    string? TenantId);

@@ -12,13 +12,16 @@ internal sealed class PublishEventRequest
     public string? Id { get; init; }
 
     public string? Subject { get; init; }
+
+    /// <summary>The tenant the event is for (an extension of the contract); absent: subscriptions without a tenant.</summary>
+    public string? TenantId { get; init; }
 }
 
 /// <summary>202 answer to a publish (and to a subscription test).</summary>
 internal sealed record PublishAcceptedResponse(string Id, string Type, DateTime Timestamp);
 
 /// <summary>An event as accepted; <see cref="Data"/> is the published JSON, embedded verbatim.</summary>
-internal sealed record EventResponse(string Id, string Type, DateTime Timestamp, string? Subject, string? Source, RawJson Data);
+internal sealed record EventResponse(string Id, string Type, DateTime Timestamp, string? Subject, string? Source, RawJson Data, string? TenantId);
 
 internal sealed record DeliveryAttemptResponse(
     string EventId,

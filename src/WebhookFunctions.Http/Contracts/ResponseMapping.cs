@@ -16,7 +16,7 @@ internal static class ResponseMapping
         new(receipt.Id, receipt.Type, receipt.Timestamp.UtcDateTime);
 
     public static EventResponse ToResponse(this WebhookEvent webhookEvent) =>
-        new(webhookEvent.Id, webhookEvent.Type, webhookEvent.Timestamp.UtcDateTime, webhookEvent.Subject, webhookEvent.Source, new RawJson(webhookEvent.Data));
+        new(webhookEvent.Id, webhookEvent.Type, webhookEvent.Timestamp.UtcDateTime, webhookEvent.Subject, webhookEvent.Source, new RawJson(webhookEvent.Data), webhookEvent.TenantId);
 
     public static DeliveryAttemptResponse ToResponse(this DeliveryAttempt attempt) =>
         new(
@@ -43,7 +43,8 @@ internal static class ResponseMapping
             subscription.DisabledReason is { } reason ? Name(reason) : null,
             subscription.CreatedAt.UtcDateTime,
             subscription.UpdatedAt.UtcDateTime,
-            EntityTags.ToToken(subscription.ETag));
+            EntityTags.ToToken(subscription.ETag),
+            subscription.TenantId);
 
     public static CreatedSubscriptionResponse ToResponse(this CreatedSubscription created)
     {
@@ -60,7 +61,8 @@ internal static class ResponseMapping
             read.CreatedAt,
             read.UpdatedAt,
             read.Etag,
-            created.Secret);
+            created.Secret,
+            read.TenantId);
     }
 
     public static RotatedSecretResponse ToResponse(this RotatedSecret rotated) =>
@@ -78,7 +80,8 @@ internal static class ResponseMapping
             deadLetter.LastAttemptAt.UtcDateTime,
             deadLetter.LastStatusCode,
             deadLetter.LastError,
-            Name(deadLetter.Stage));
+            Name(deadLetter.Stage),
+            deadLetter.TenantId);
 
     public static ReplayResponse ToResponse(this ReplayReport report) =>
         new(report.Matched, report.Replayed, report.Skipped.OrderBy(s => s.Key).ToDictionary(s => Name(s.Key), s => s.Value));

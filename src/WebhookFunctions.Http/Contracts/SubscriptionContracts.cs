@@ -17,6 +17,9 @@ internal sealed class CreateSubscriptionRequest
 
     /// <summary>The payload filter (docs/payload-filters.md); missing or null: none.</summary>
     public JsonElement Filter { get; init; }
+
+    /// <summary>The tenant whose endpoint this is (an extension of the contract); absent: no tenant.</summary>
+    public string? TenantId { get; init; }
 }
 
 /// <summary>PATCH /api/subscriptions/{id}: a missing or null field is left as it is.</summary>
@@ -34,6 +37,9 @@ internal sealed class UpdateSubscriptionRequest
 
     /// <summary>The payload filter: missing leaves it, null removes it, an object replaces it.</summary>
     public JsonElement Filter { get; init; }
+
+    /// <summary>Accepted only when it is the subscription's own tenant id: the tenant cannot change.</summary>
+    public string? TenantId { get; init; }
 }
 
 /// <summary>A subscription as every read returns it: never with its secret.</summary>
@@ -48,7 +54,8 @@ internal sealed record SubscriptionResponse(
     string? DisabledReason,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    string? Etag);
+    string? Etag,
+    string? TenantId);
 
 /// <summary>The answer to a create: the only read, with rotation, that shows the secret.</summary>
 internal sealed record CreatedSubscriptionResponse(
@@ -63,6 +70,7 @@ internal sealed record CreatedSubscriptionResponse(
     DateTime CreatedAt,
     DateTime UpdatedAt,
     string? Etag,
-    string Secret);
+    string Secret,
+    string? TenantId);
 
 internal sealed record RotatedSecretResponse(string Secret, DateTime PreviousSecretExpiresAt);

@@ -24,6 +24,14 @@ internal static class PublishInput
 
     private static readonly ContentType CloudEventsContentType = new(RequestBody.CloudEventsJson);
 
+    /// <summary>
+    /// The CloudEvents extension attribute naming the event's tenant (extension names are lower-case letters and
+    /// digits only, so "tenantid" rather than the JSON body's "tenantId").
+    /// </summary>
+    public static readonly CloudEventAttribute TenantIdAttribute = CloudEventAttribute.CreateExtension("tenantid", CloudEventAttributeType.String);
+
+    private static readonly IEnumerable<CloudEventAttribute> ExtensionAttributes = [TenantIdAttribute];
+
     public static Result<PublishCommand> Parse(RequestBody body, HttpRequest request)
     {
         var idempotencyKey = request.Headers[IdempotencyKeyHeader];
@@ -52,7 +60,8 @@ internal static class PublishInput
             Utf8(request.Data),
             request.Subject,
             IdempotencyKey: idempotencyKey,
-            TraceParent: traceParent));
+            TraceParent: traceParent,
+            TenantId: request.TenantId));
     }
 
     private static Result<PublishCommand> FromCloudEvent(byte[] content, string? idempotencyKey, string? traceParent)
@@ -60,7 +69,7 @@ internal static class PublishInput
         CloudEvent cloudEvent;
         try
         {
-            cloudEvent = CloudEventFormatter.DecodeStructuredModeMessage(content, CloudEventsContentType, extensionAttributes: null);
+            cloudEvent = CloudEventFormatter.DecodeStructuredModeMessage(content, CloudEventsContentType, ExtensionAttributes);
         }
         catch (JsonException ex)
         {
@@ -92,7 +101,8 @@ internal static class PublishInput
             cloudEvent.Source?.OriginalString,
             cloudEvent.Time,
             idempotencyKey,
-            traceParent));
+            traceParent,
+            cloudEvent[TenantIdAttribute] as string));
     }
 
     private static ReadOnlyMemory<byte> Utf8(JsonElement element) =>

@@ -24,7 +24,7 @@ internal static class ReplayInput
             return errors.ToError();
         }
 
-        var filter = new DeadLetterFilter(request.SubscriptionId, request.EventId, request.EventType, since, until, stage);
+        var filter = new DeadLetterFilter(request.SubscriptionId, request.EventId, request.EventType, since, until, stage, request.TenantId);
         return Result<(DeadLetterFilter, bool)>.Success((filter, request.DryRun));
     }
 }

@@ -51,6 +51,11 @@ internal sealed record DeadLetterMessageShape(string Reason, string Description,
             properties[ServiceBusPropertyNames.TraceParent] = traceParent;
         }
 
+        if (deadLetter.TenantId is { } tenantId)
+        {
+            properties[ServiceBusPropertyNames.TenantId] = tenantId;
+        }
+
         return new DeadLetterMessageShape(
             ReasonName(deadLetter.Reason),
             Truncate(deadLetter.Description, MaxDescriptionLength),

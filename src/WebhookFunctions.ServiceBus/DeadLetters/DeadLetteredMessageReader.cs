@@ -49,7 +49,8 @@ internal static class DeadLetteredMessageReader
             LastAttemptAt: Time(properties, ServiceBusPropertyNames.LastAttemptAt) ?? enqueuedTime,
             LastStatusCode: Number(properties, ServiceBusPropertyNames.LastStatusCode) ?? job?.LastStatusCode,
             LastError: Text(properties, ServiceBusPropertyNames.LastError) ?? job?.LastError,
-            TraceParent: Text(properties, ServiceBusPropertyNames.TraceParent) ?? job?.TraceParent);
+            TraceParent: Text(properties, ServiceBusPropertyNames.TraceParent) ?? job?.TraceParent,
+            TenantId: Text(properties, ServiceBusPropertyNames.TenantId) ?? job?.TenantId);
     }
 
     /// <summary>

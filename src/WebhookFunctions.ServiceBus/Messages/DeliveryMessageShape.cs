@@ -48,6 +48,11 @@ internal static class DeliveryMessageShape
             properties[ServiceBusPropertyNames.TraceParent] = job.TraceParent;
         }
 
+        if (job.TenantId is not null)
+        {
+            properties[ServiceBusPropertyNames.TenantId] = job.TenantId;
+        }
+
         var messageId = string.Create(CultureInfo.InvariantCulture, $"{job.EventId}:{subscriptionId}:{job.Attempt}");
         return new ServiceBusMessageShape(
             MessageIds.Bounded(messageId),

@@ -23,6 +23,11 @@ internal static class EventNoticeMessageShape
             [ServiceBusPropertyNames.EventId] = notice.EventId,
             [ServiceBusPropertyNames.EventType] = notice.EventType,
         };
+        if (notice.TenantId is not null)
+        {
+            properties[ServiceBusPropertyNames.TenantId] = notice.TenantId;
+        }
+
         return new ServiceBusMessageShape(
             MessageIds.Bounded(notice.EventId),
             notice.EventType,

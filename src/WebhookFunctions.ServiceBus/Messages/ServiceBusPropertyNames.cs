@@ -19,4 +19,7 @@ internal static class ServiceBusPropertyNames
 
     /// <summary>On a copy scheduled after a transient fault: the fault retries the message has had, this one included.</summary>
     public const string FaultRetries = "faultRetries";
+
+    /// <summary>On every message of an event published with a tenant, so a dead letter keeps it without its body.</summary>
+    public const string TenantId = "tenantId";
 }

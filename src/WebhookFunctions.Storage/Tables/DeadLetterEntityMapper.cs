@@ -23,6 +23,7 @@ internal static class DeadLetterEntityMapper
         ["LastStatusCode"] = deadLetter.LastStatusCode,
         ["LastError"] = deadLetter.LastError,
         ["TraceParent"] = deadLetter.TraceParent,
+        ["TenantId"] = deadLetter.TenantId,
     };
 
     public static DeadLetter ToDeadLetter(TableEntity entity)
@@ -40,7 +41,8 @@ internal static class DeadLetterEntityMapper
             entity.GetInt32("LastStatusCode"),
             entity.GetString("LastError"),
             entity.GetString("TraceParent"),
-            stage);
+            stage,
+            entity.GetString("TenantId"));
     }
 
     /// <summary>The filter as OData, every value passed through CreateQueryFilter (quoted and escaped).</summary>
@@ -73,6 +75,11 @@ internal static class DeadLetterEntityMapper
         if (filter.EventType is { } eventType)
         {
             clauses.Add(TableClient.CreateQueryFilter($"EventType eq {eventType}"));
+        }
+
+        if (filter.TenantId is { } tenantId)
+        {
+            clauses.Add(TableClient.CreateQueryFilter($"TenantId eq {tenantId}"));
         }
 
         if (filter.Since is { } since)

@@ -25,6 +25,7 @@ internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClie
             ["Subject"] = webhookEvent.Subject,
             ["Source"] = webhookEvent.Source,
             ["TraceParent"] = webhookEvent.TraceParent,
+            ["TenantId"] = webhookEvent.TenantId,
         };
 
         BlobClient? blob = null;
@@ -77,7 +78,8 @@ internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClie
             entity.GetString("Source"),
             data,
             entity.GetString("TraceParent"),
-            entity.GetBoolean("NoticeQueued") ?? false);
+            entity.GetBoolean("NoticeQueued") ?? false,
+            entity.GetString("TenantId"));
     }
 
     public async Task MarkNoticeQueuedAsync(string eventId, CancellationToken cancellationToken) =>

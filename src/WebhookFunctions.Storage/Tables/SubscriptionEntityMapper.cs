@@ -12,6 +12,7 @@ internal static class SubscriptionEntityMapper
     public static TableEntity ToEntity(Subscription subscription) => new(Partition, subscription.Id)
     {
         ["Url"] = subscription.Url.AbsoluteUri,
+        ["TenantId"] = subscription.TenantId,
         ["EventTypes"] = TableJson.Serialize(subscription.EventTypes.ToList()),
         ["Description"] = subscription.Description,
         ["Headers"] = TableJson.Serialize(new Dictionary<string, string>(subscription.Headers)),
@@ -28,6 +29,7 @@ internal static class SubscriptionEntityMapper
     {
         Id = entity.RowKey,
         Url = new Uri(entity.GetString("Url"), UriKind.Absolute),
+        TenantId = entity.GetString("TenantId"),
         EventTypes = TableJson.Deserialize<List<string>>(entity.GetString("EventTypes"), "EventTypes"),
         Description = entity.GetString("Description"),
         Headers = TableJson.Deserialize<Dictionary<string, string>>(entity.GetString("Headers"), "Headers"),

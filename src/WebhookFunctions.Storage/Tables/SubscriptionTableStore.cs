@@ -3,27 +3,46 @@ using RequestFailedException = Azure.RequestFailedException;
 using Azure.Data.Tables;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Storage.Tables.SubscriptionIndex;
 
 namespace WebhookFunctions.Storage.Tables;
 
-/// <summary>Subscriptions in one table partition, so listings come back in id order; ETags are the table's.</summary>
-internal sealed class SubscriptionTableStore(TableServiceClient tables, StorageNames names) : ISubscriptionStore
+/// <summary>
+/// Subscriptions in one table partition, so listings come back in id order; ETags are the table's. Each write also
+/// keeps the (tenant, pattern) index current (<see cref="SubscriptionIndexLayout"/>, <see cref="SubscriptionIndexWriter"/>),
+/// so finding an event type's subscribers reads a few index partitions, never the whole table.
+/// </summary>
+internal sealed class SubscriptionTableStore : ISubscriptionStore
 {
     private const string Listing = "subscriptions";
-    private readonly TableClient table = tables.GetTableClient(names.SubscriptionsTable);
+    private readonly TableClient table;
+    private readonly SubscriptionIndexWriter index;
     private readonly string partitionFilter = TableClient.CreateQueryFilter($"PartitionKey eq {SubscriptionEntityMapper.Partition}");
+
+    public SubscriptionTableStore(TableServiceClient tables, StorageNames names)
+    {
+        table = tables.GetTableClient(names.SubscriptionsTable);
+        index = new SubscriptionIndexWriter(table);
+    }
 
     public async Task<Subscription> AddAsync(Subscription subscription, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(subscription);
+        var markers = await index.MarkAsync(subscription.Id, SubscriptionIndexLayout.PartitionsOf(subscription), cancellationToken);
+        Subscription added;
         try
         {
             var response = await table.AddEntityAsync(SubscriptionEntityMapper.ToEntity(subscription), cancellationToken);
-            return subscription with { ETag = response.Headers.ETag?.ToString() };
+            added = subscription with { ETag = response.Headers.ETag?.ToString() };
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
+            await index.CompleteAsync(subscription.Id, markers, cancellationToken);
             throw new InvalidOperationException($"A subscription with id '{subscription.Id}' already exists.", ex);
         }
+
+        await index.CompleteAsync(subscription.Id, markers, cancellationToken);
+        return added;
     }
 
     public async Task<Subscription?> GetAsync(string subscriptionId, CancellationToken cancellationToken)
@@ -32,21 +51,68 @@ internal sealed class SubscriptionTableStore(TableServiceClient tables, StorageN
         return response.HasValue ? SubscriptionEntityMapper.ToSubscription(response.Value!) : null;
     }
 
-    public Task<Page<Subscription>> ListAsync(int limit, string? continuationToken, CancellationToken cancellationToken) =>
-        TablePaging.ReadPageAsync(table, partitionFilter, limit, Listing, continuationToken, SubscriptionEntityMapper.ToSubscription, cancellationToken);
-
-    public async Task<IReadOnlyList<Subscription>> ListAllAsync(CancellationToken cancellationToken)
+    public Task<Page<Subscription>> ListAsync(string? tenantId, int limit, string? continuationToken, CancellationToken cancellationToken)
     {
-        var subscriptions = new List<Subscription>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(partitionFilter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        if (tenantId is null)
         {
-            subscriptions.Add(SubscriptionEntityMapper.ToSubscription(entity));
+            return TablePaging.ReadPageAsync(table, partitionFilter, limit, Listing, continuationToken, SubscriptionEntityMapper.ToSubscription, cancellationToken);
         }
 
-        return subscriptions;
+        var tenantFilter = TableClient.CreateQueryFilter($"PartitionKey eq {SubscriptionEntityMapper.Partition} and TenantId eq {tenantId}");
+        return TablePaging.ReadPageAsync(table, tenantFilter, limit, Listing + ":" + tenantId, continuationToken, SubscriptionEntityMapper.ToSubscription, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SubscriptionIndexEntry>> ListIndexedAsync(string? tenantId, string pattern, CancellationToken cancellationToken)
+    {
+        var partition = SubscriptionIndexLayout.IndexPartition(tenantId, pattern);
+        var entries = new List<SubscriptionIndexEntry>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {partition}"),
+            maxPerPage: 1000,
+            select: ["RowKey", SubscriptionIndexLayout.EnabledProperty],
+            cancellationToken: cancellationToken))
+        {
+            entries.Add(SubscriptionIndexLayout.ToIndexEntry(entity));
+        }
+
+        return entries;
     }
 
     public async Task<Subscription> ReplaceAsync(Subscription subscription, string ifMatch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+
+        // A change that leaves tenant, patterns and status alone (a description, a secret, FailingSince) touches no index entry.
+        var previous = await GetAsync(subscription.Id, cancellationToken);
+        if (SubscriptionIndexLayout.IndexedAlike(previous, subscription))
+        {
+            return await WriteReplaceAsync(subscription, ifMatch, cancellationToken);
+        }
+
+        var partitions = SubscriptionIndexLayout.PartitionsOf(previous).Union(SubscriptionIndexLayout.PartitionsOf(subscription));
+        var markers = await index.MarkAsync(subscription.Id, partitions, cancellationToken);
+        try
+        {
+            return await WriteReplaceAsync(subscription, ifMatch, cancellationToken);
+        }
+        finally
+        {
+            await index.CompleteAsync(subscription.Id, markers, cancellationToken);
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string subscriptionId, CancellationToken cancellationToken)
+    {
+        var previous = await GetAsync(subscriptionId, cancellationToken);
+        var markers = await index.MarkAsync(subscriptionId, SubscriptionIndexLayout.PartitionsOf(previous), cancellationToken);
+
+        // The SDK reports a missing entity on delete as a 404 response rather than an exception.
+        var response = await table.DeleteEntityAsync(SubscriptionEntityMapper.Partition, subscriptionId, ETag.All, cancellationToken);
+        await index.CompleteAsync(subscriptionId, markers, cancellationToken);
+        return response.Status != 404;
+    }
+
+    private async Task<Subscription> WriteReplaceAsync(Subscription subscription, string ifMatch, CancellationToken cancellationToken)
     {
         try
         {
@@ -61,12 +127,5 @@ internal sealed class SubscriptionTableStore(TableServiceClient tables, StorageN
         {
             throw new KeyNotFoundException($"Subscription '{subscription.Id}' does not exist.", ex);
         }
-    }
-
-    public async Task<bool> DeleteAsync(string subscriptionId, CancellationToken cancellationToken)
-    {
-        // The SDK reports a missing entity on delete as a 404 response rather than an exception.
-        var response = await table.DeleteEntityAsync(SubscriptionEntityMapper.Partition, subscriptionId, ETag.All, cancellationToken);
-        return response.Status != 404;
     }
 }

@@ -11,7 +11,7 @@ internal static class HttpWebhookHost
         using var message = new HttpRequestMessage(request.Method, request.Path);
         if (request.Json is not null)
         {
-            message.Content = new StringContent(request.Json, Encoding.UTF8, "application/json");
+            message.Content = new StringContent(request.Json, Encoding.UTF8, request.ContentType);
         }
 
         foreach (var (name, value) in request.HeadersOrNone)

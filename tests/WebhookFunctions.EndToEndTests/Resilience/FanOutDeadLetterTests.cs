@@ -8,13 +8,17 @@ using WebhookFunctions.Testing.Receivers;
 namespace WebhookFunctions.EndToEndTests.Resilience;
 
 /// <summary>
-/// An event that cannot be fanned out stays in the API's view: a broken subscription row makes fan-out fail (not a
-/// transient fault, so every receive counts), the notice reaches the receive limit and becomes a fan-out dead letter,
-/// listed with <c>stage=fanOut</c>; once the row is repaired, replay fans the event out and it is delivered.
+/// An event that cannot be fanned out stays in the API's view: a broken entry in the subscription index (the partition
+/// fan-out reads for the event type) makes fan-out fail (not a transient fault, so every receive counts), the notice
+/// reaches the receive limit and becomes a fan-out dead letter, listed with <c>stage=fanOut</c>; once the entry is
+/// repaired, replay fans the event out and it is delivered.
 /// </summary>
 public sealed class FanOutDeadLetterTests
 {
     private const string EventType = "fanout.blocked";
+
+    // The index partition of tenant-less subscriptions to exactly this type (layout 2 of the subscriptions table).
+    private const string BrokenIndexPartition = "ix||" + EventType;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
@@ -32,7 +36,7 @@ public sealed class FanOutDeadLetterTests
         });
         var subscriptionId = await WebhookApi.SubscribeAsync(server.Client, receiver.Endpoint("healthy", Behaviours.Healthy), EventType);
         var subscriptions = new TableServiceClient(server.StorageConnectionString).GetTableClient(server.StorageNamePrefix + "subscriptions");
-        await subscriptions.AddEntityAsync(new TableEntity("subscription", "sub_broken") { ["Url"] = "not a url" });
+        await subscriptions.AddEntityAsync(new TableEntity(BrokenIndexPartition, "sub_broken") { ["Enabled"] = "not a boolean" });
 
         var eventId = await WebhookApi.TryPublishAsync(server.Client, EventType);
 
@@ -55,7 +59,7 @@ public sealed class FanOutDeadLetterTests
         Assert.Single((await server.Client.GetFromJsonAsync<JsonElement>("/api/dead-letters")).GetProperty("items").EnumerateArray());
         Assert.DoesNotContain(receiver.Arrivals, a => a.WebhookId == eventId);
 
-        await subscriptions.DeleteEntityAsync("subscription", "sub_broken");
+        await subscriptions.DeleteEntityAsync(BrokenIndexPartition, "sub_broken");
         var replay = await server.Client.PostAsJsonAsync("/api/dead-letters/replay", new { stage = "fanOut", eventId });
         var counts = await replay.Content.ReadFromJsonAsync<JsonElement>();
 

@@ -85,7 +85,8 @@ public sealed class FunctionsFlow : IWebhookHost, IAsyncLifetime
     public async Task<ContractResponse> SendAsync(ContractRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var response = await Http.SendAsync(request.Method.Method, request.Path, request.Json, request.Headers);
+        var headers = new Dictionary<string, string>(request.HeadersOrNone, StringComparer.OrdinalIgnoreCase) { ["content-type"] = request.ContentType };
+        var response = await Http.SendAsync(request.Method.Method, request.Path, request.Json, headers);
         return new ContractResponse(
             response.StatusCode,
             response.Headers.ToDictionary(header => header.Key.ToLowerInvariant(), header => header.Value.ToString(), StringComparer.Ordinal),

@@ -41,7 +41,7 @@ internal sealed class HttpFunctionInvoker(IServiceProvider services)
         if (json is not null)
         {
             var body = Encoding.UTF8.GetBytes(json);
-            request.ContentType = "application/json";
+            request.ContentType = string.IsNullOrEmpty(request.ContentType) ? "application/json" : request.ContentType;
             request.ContentLength = body.Length;
             request.Body = new MemoryStream(body);
         }

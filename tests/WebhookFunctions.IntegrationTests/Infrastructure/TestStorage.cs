@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebhookFunctions.Storage;
+using WebhookFunctions.Storage.Tables.SubscriptionIndex;
 
 namespace WebhookFunctions.IntegrationTests.Infrastructure;
 
@@ -32,7 +33,14 @@ internal sealed class TestStorage
     public static async Task<TestStorage> CreateAsync(AzuriteFixture azurite)
     {
         var storage = new TestStorage(azurite.ConnectionString, "t" + Guid.NewGuid().ToString("N")[..12]);
-        var initializer = new StorageInitializer(storage.Tables, storage.Blobs, storage.Names, NullLogger<StorageInitializer>.Instance, new QueueTransportMarker(), storage.Queues);
+        var initializer = new StorageInitializer(
+            storage.Tables,
+            storage.Blobs,
+            storage.Names,
+            NullLogger<StorageInitializer>.Instance,
+            new SubscriptionIndexMaintenance(storage.Tables, storage.Names, TimeProvider.System, NullLogger<SubscriptionIndexMaintenance>.Instance),
+            new QueueTransportMarker(),
+            storage.Queues);
         await initializer.EnsureCreatedAsync(CancellationToken.None);
         return storage;
     }

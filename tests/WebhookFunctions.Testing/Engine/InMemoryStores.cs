@@ -12,8 +12,7 @@ public sealed class InMemorySubscriptionStore : ISubscriptionStore
 {
     private readonly ConcurrentDictionary<string, Subscription> items = new();
     private int version;
-
-    public int ListAllCalls { get; private set; }
+    private int indexLookups;
 
     public Task<Subscription> AddAsync(Subscription subscription, CancellationToken cancellationToken)
     {
@@ -25,13 +24,21 @@ public sealed class InMemorySubscriptionStore : ISubscriptionStore
     public Task<Subscription?> GetAsync(string subscriptionId, CancellationToken cancellationToken) =>
         Task.FromResult(items.GetValueOrDefault(subscriptionId));
 
-    public Task<Page<Subscription>> ListAsync(int limit, string? continuationToken, CancellationToken cancellationToken) =>
-        Task.FromResult(new Page<Subscription>(items.Values.OrderBy(s => s.Id, StringComparer.Ordinal).Take(limit).ToList(), null));
+    public Task<Page<Subscription>> ListAsync(string? tenantId, int limit, string? continuationToken, CancellationToken cancellationToken) =>
+        Task.FromResult(new Page<Subscription>(
+            items.Values.Where(s => tenantId is null || s.TenantId == tenantId).OrderBy(s => s.Id, StringComparer.Ordinal).Take(limit).ToList(),
+            null));
 
-    public Task<IReadOnlyList<Subscription>> ListAllAsync(CancellationToken cancellationToken)
+    /// <summary>How many index lookups were made: the in-memory analogue of the table's partition queries.</summary>
+    public int IndexLookups => indexLookups;
+
+    public Task<IReadOnlyList<SubscriptionIndexEntry>> ListIndexedAsync(string? tenantId, string pattern, CancellationToken cancellationToken)
     {
-        ListAllCalls++;
-        return Task.FromResult<IReadOnlyList<Subscription>>(items.Values.ToList());
+        Interlocked.Increment(ref indexLookups);
+        return Task.FromResult<IReadOnlyList<SubscriptionIndexEntry>>(items.Values
+            .Where(s => s.TenantId == tenantId && s.EventTypes.Contains(pattern, StringComparer.Ordinal))
+            .Select(s => new SubscriptionIndexEntry(s.Id, s.Status == SubscriptionStatus.Enabled))
+            .ToList());
     }
 
     public Task<Subscription> ReplaceAsync(Subscription subscription, string ifMatch, CancellationToken cancellationToken)

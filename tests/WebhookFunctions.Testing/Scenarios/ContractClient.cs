@@ -7,9 +7,14 @@ namespace WebhookFunctions.Testing.Scenarios;
 /// <summary>The operations the scenarios use, each one request of the HTTP contract to a host, its status checked.</summary>
 public sealed class ContractClient(IWebhookHost host)
 {
-    public async Task<Subscriber> SubscribeAsync(string url, params string[] eventTypes)
+    public Task<Subscriber> SubscribeAsync(string url, params string[] eventTypes) => SubscribeAsync(url, eventTypes, tenantId: null);
+
+    /// <summary>Subscribes for a tenant (none when <paramref name="tenantId"/> is null); the answer names it.</summary>
+    public async Task<Subscriber> SubscribeAsync(string url, string[] eventTypes, string? tenantId)
     {
-        var created = await SendAsync(HttpMethod.Post, "/api/subscriptions", 201, JsonSerializer.Serialize(new { url, eventTypes }));
+        var body = tenantId is null ? JsonSerializer.Serialize(new { url, eventTypes }) : JsonSerializer.Serialize(new { url, eventTypes, tenantId });
+        var created = await SendAsync(HttpMethod.Post, "/api/subscriptions", 201, body);
+        Assert.Equal(tenantId, created.Json().GetProperty("tenantId").GetString());
         return new Subscriber(created.Json().GetProperty("id").GetString()!, created.Json().GetProperty("secret").GetString()!);
     }
 
@@ -22,13 +27,16 @@ public sealed class ContractClient(IWebhookHost host)
     }
 
     /// <summary>Publishes <c>{"type", "data"}</c> with the given headers (e.g. Idempotency-Key, traceparent); the response is not checked.</summary>
-    public Task<ContractResponse> PublishAsync(string type, string dataJson, IReadOnlyDictionary<string, string>? headers = null) =>
-        host.SendAsync(new ContractRequest(HttpMethod.Post, "/api/events", $$"""{"type":"{{type}}","data":{{dataJson}}}""", headers));
+    public Task<ContractResponse> PublishAsync(string type, string dataJson, IReadOnlyDictionary<string, string>? headers = null, string? tenantId = null)
+    {
+        var tenant = tenantId is null ? "" : $",\"tenantId\":{JsonSerializer.Serialize(tenantId)}";
+        return host.SendAsync(new ContractRequest(HttpMethod.Post, "/api/events", $$"""{"type":"{{type}}","data":{{dataJson}}{{tenant}}}""", headers));
+    }
 
     /// <summary>Publishes and returns the accepted event's id.</summary>
-    public async Task<string> PublishAcceptedAsync(string type, string dataJson = "{}", IReadOnlyDictionary<string, string>? headers = null)
+    public async Task<string> PublishAcceptedAsync(string type, string dataJson = "{}", IReadOnlyDictionary<string, string>? headers = null, string? tenantId = null)
     {
-        var published = await PublishAsync(type, dataJson, headers);
+        var published = await PublishAsync(type, dataJson, headers, tenantId);
         Assert.True(published.StatusCode == 202, $"Publishing {type}: {published}");
         return published.Json().GetProperty("id").GetString()!;
     }

@@ -270,6 +270,79 @@ public abstract class DeliveryScenarios(IWebhookHost host, WebhookReceiver recei
         }
     }
 
+    [ScenarioFact]
+    public async Task A_tenants_event_reaches_only_that_tenants_endpoints_and_an_event_without_a_tenant_only_tenant_less_ones()
+    {
+        var type = Unique("invoice") + ".paid";
+        var prefix = type.Split('.')[0] + ".*";
+        var tenantA = Unique("tenant-a");
+        var tenantB = Unique("tenant-b");
+        var a1 = await SubscribeForTenantAsync(tenantA, type);
+        var a2 = await SubscribeForTenantAsync(tenantA, prefix);
+        var b1 = await SubscribeForTenantAsync(tenantB, type);
+        var none = await SubscribeForTenantAsync(null, prefix);
+
+        var forA = await api.PublishAcceptedAsync(type, """{"n":1}""", tenantId: tenantA);
+        var forB = await PublishCloudEventAsync(type, tenantB);
+        var forNone = await api.PublishAcceptedAsync(type, """{"n":3}""");
+
+        foreach (var (eventId, expected) in new[] { (forA, 2), (forB, 1), (forNone, 1) })
+        {
+            await api.WaitForAttemptsAsync(eventId, list => list.Count(a => a.Outcome == "delivered") >= expected);
+        }
+
+        await host.WaitUntilIdleAsync();
+        Assert.Equal([forA], EventIdsAt(a1));
+        Assert.Equal([forA], EventIdsAt(a2));
+        Assert.Equal([forB], EventIdsAt(b1));
+        Assert.Equal([forNone], EventIdsAt(none));
+        Assert.Equal(Ids(a1, a2), (await api.DeliveriesAsync(forA)).Select(a => a.SubscriptionId).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(Ids(b1), (await api.DeliveriesAsync(forB)).Select(a => a.SubscriptionId).Distinct());
+    }
+
+    [ScenarioFact]
+    public async Task Subscriptions_list_by_tenant_and_a_patch_cannot_move_one_to_another_tenant()
+    {
+        var tenant = Unique("tenant-l");
+        var mine = await SubscribeForTenantAsync(tenant, "x.y");
+        await SubscribeForTenantAsync(Unique("tenant-m"), "x.y");
+
+        var listed = await host.SendAsync(new ContractRequest(HttpMethod.Get, $"/api/subscriptions?tenantId={tenant}"));
+        var item = Assert.Single(listed.Json().GetProperty("items").EnumerateArray());
+        Assert.Equal((mine.Id, tenant), (item.GetProperty("id").GetString(), item.GetProperty("tenantId").GetString()));
+
+        var (_, etag) = await api.GetSubscriptionAsync(mine.Id);
+        var refused = await host.SendAsync(new ContractRequest(HttpMethod.Patch, $"/api/subscriptions/{mine.Id}", """{"tenantId":"someone-else"}""", new Dictionary<string, string> { ["If-Match"] = etag }));
+        Assert.True(refused.StatusCode == 400, refused.ToString());
+        Assert.True(refused.Json().GetProperty("errors").TryGetProperty("tenantId", out _), refused.ToString());
+        var invalidFilter = await host.SendAsync(new ContractRequest(HttpMethod.Get, "/api/subscriptions?tenantId=not%20valid"));
+        Assert.Equal(400, invalidFilter.StatusCode);
+    }
+
+    private async Task<ScenarioSubscriber> SubscribeForTenantAsync(string? tenantId, string eventType)
+    {
+        var endpoint = Unique("t");
+        var subscriber = await api.SubscribeAsync(receiver.Endpoint(endpoint), [eventType], tenantId);
+        receiver.Trust(endpoint, subscriber.Secret);
+        return new ScenarioSubscriber(subscriber.Id, subscriber.Secret, endpoint);
+    }
+
+    private async Task<string> PublishCloudEventAsync(string type, string tenantId)
+    {
+        var cloudEvent = $$$"""{"specversion":"1.0","id":"{{{Guid.NewGuid():N}}}","source":"/tests","type":"{{{type}}}","tenantid":"{{{tenantId}}}","data":{"n":2}}""";
+        var published = await host.SendAsync(new ContractRequest(HttpMethod.Post, "/api/events", cloudEvent, ContentType: "application/cloudevents+json"));
+        Assert.True(published.StatusCode == 202, published.ToString());
+        var id = published.Json().GetProperty("id").GetString()!;
+        var read = await host.SendAsync(new ContractRequest(HttpMethod.Get, $"/api/events/{id}"));
+        Assert.Equal(tenantId, read.Json().GetProperty("tenantId").GetString());
+        return id;
+    }
+
+    private List<string> EventIdsAt(ScenarioSubscriber subscriber) =>
+        receiver.At(subscriber.Endpoint).Select(webhook => JsonDocument.Parse(webhook.Body).RootElement.GetProperty("id").GetString()!).ToList();
+
+    private static List<string> Ids(params ScenarioSubscriber[] subscribers) => subscribers.Select(s => s.Id).Order(StringComparer.Ordinal).ToList();
+
     private async Task<ScenarioSubscriber> SubscribeAsync(string endpoint, string eventType, Answer? lasting = null, params Answer[] first)
     {
         var url = receiver.Endpoint(endpoint, lasting, first);

@@ -78,7 +78,7 @@ public sealed class SubscriptionServiceTests : IDisposable
     [Fact]
     public async Task An_out_of_range_limit_is_a_validation_error()
     {
-        var result = await harness.SubscriptionService.ListAsync(0, null, CancellationToken.None);
+        var result = await harness.SubscriptionService.ListAsync(null, 0, null, CancellationToken.None);
 
         Assert.Equal("limit", Assert.Single(result.Error!.FieldErrors!.Keys));
     }

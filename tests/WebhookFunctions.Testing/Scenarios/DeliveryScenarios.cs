@@ -13,6 +13,9 @@ public abstract class DeliveryScenarios(IWebhookHost host, WebhookReceiver recei
 {
     private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 
+    /// <summary>RFC 3339 UTC with exactly milliseconds: the one format of every timestamp the service writes.</summary>
+    private const string UtcMilliseconds = @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$";
+
     private static readonly IReadOnlyList<TimeSpan> RetrySchedule = ScenarioSettings.RetrySchedule;
 
     private readonly ContractClient api = new(host);
@@ -36,6 +39,7 @@ public abstract class DeliveryScenarios(IWebhookHost host, WebhookReceiver recei
             using var envelope = JsonDocument.Parse(webhook.Body);
             Assert.Equal(eventId, envelope.RootElement.GetProperty("id").GetString());
             Assert.Equal(type, envelope.RootElement.GetProperty("type").GetString());
+            Assert.Matches(UtcMilliseconds, envelope.RootElement.GetProperty("timestamp").GetString());
             Assert.Equal(42, envelope.RootElement.GetProperty("data").GetProperty("orderId").GetInt32());
             Assert.Equal("ünïcode", envelope.RootElement.GetProperty("data").GetProperty("note").GetString());
             Assert.Equal("application/json", webhook.Header("content-type").Split(';')[0]);
@@ -78,6 +82,8 @@ public abstract class DeliveryScenarios(IWebhookHost host, WebhookReceiver recei
         Assert.Contains("HTTP 500", deadLetter.GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Equal(RetrySchedule.Count, deadLetter.GetProperty("attempts").GetInt32());
         Assert.Equal(500, deadLetter.GetProperty("lastStatusCode").GetInt32());
+        Assert.Matches(UtcMilliseconds, deadLetter.GetProperty("firstAttemptAt").GetString());
+        Assert.Matches(UtcMilliseconds, deadLetter.GetProperty("lastAttemptAt").GetString());
 
         receiver.AnswerFromNowOn(subscriber.Endpoint, Answer.Status(204));
         var replay = await api.ReplayAsync(subscriber.Id);

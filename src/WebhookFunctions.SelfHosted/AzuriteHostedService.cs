@@ -21,7 +21,7 @@ internal sealed class AzuriteHostedService(IConfiguration configuration, IHostEn
         }
 
         var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
-        this.azurite = await AzuriteLauncher.StartIfNeededAsync(storage.ConnectionString, DataDirectory(), logger, cancellationToken);
+        azurite = await AzuriteLauncher.StartIfNeededAsync(storage.ConnectionString, DataDirectory(), logger, cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -33,8 +33,8 @@ public sealed class FaultRetryStep
         this.backoff = backoff;
         this.timeProvider = timeProvider;
         this.logger = logger;
-        this.events = client.CreateSender(MessagingNames.Events);
-        this.deliveries = client.CreateSender(MessagingNames.Deliveries);
+        events = client.CreateSender(MessagingNames.Events);
+        deliveries = client.CreateSender(MessagingNames.Deliveries);
     }
 
     /// <param name="message">The received message <paramref name="work"/> handles.</param>
@@ -48,8 +48,8 @@ public sealed class FaultRetryStep
     {
         var sender = entity switch
         {
-            MessagingNames.Events => this.events,
-            MessagingNames.Deliveries => this.deliveries,
+            MessagingNames.Events => events,
+            MessagingNames.Deliveries => deliveries,
             _ => throw new ArgumentOutOfRangeException(nameof(entity), entity, "Fault retries go to the events topic or the deliveries queue."),
         };
         var faultRetries = FaultRetryMessageShape.FaultRetriesOf(message);
@@ -57,7 +57,7 @@ public sealed class FaultRetryStep
         {
             await work(cancellationToken);
         }
-        catch (Exception ex) when (this.faults.IsTransient(ex, cancellationToken) && !this.backoff.IsSpent(faultRetries))
+        catch (Exception ex) when (faults.IsTransient(ex, cancellationToken) && !backoff.IsSpent(faultRetries))
         {
             await RetryLaterAsync(message, sender, settler, faultRetries, ex, cancellationToken);
         }
@@ -71,8 +71,8 @@ public sealed class FaultRetryStep
         Exception fault,
         CancellationToken cancellationToken)
     {
-        var delay = this.backoff.Delay(faultRetries, Random.Shared);
-        var dueAt = this.timeProvider.GetUtcNow() + delay;
+        var delay = backoff.Delay(faultRetries, Random.Shared);
+        var dueAt = timeProvider.GetUtcNow() + delay;
         var copy = FaultRetryMessageShape.For(message, faultRetries + 1, dueAt);
         try
         {
@@ -82,7 +82,7 @@ public sealed class FaultRetryStep
         catch (Exception scheduleFailure)
 #pragma warning restore CA1031
         {
-            this.logger.LogWarning(
+            logger.LogWarning(
                 new AggregateException(fault, scheduleFailure),
                 "Message {MessageId} met a transient fault, and its fault retry could not be scheduled on {Entity}; it is left to come back when its lock runs out (delivery {DeliveryCount}).",
                 message.MessageId,
@@ -91,12 +91,12 @@ public sealed class FaultRetryStep
             return;
         }
 
-        this.logger.LogWarning(
+        logger.LogWarning(
             fault,
             "Message {MessageId} met a transient fault; fault retry {FaultRetry} of {MaxFaultRetries} is {CopyId} on {Entity} in {Delay}.",
             message.MessageId,
             faultRetries + 1,
-            this.backoff.MaxFaultRetries,
+            backoff.MaxFaultRetries,
             copy.MessageId,
             sender.EntityPath,
             delay);
@@ -108,7 +108,7 @@ public sealed class FaultRetryStep
         catch (Exception completeFailure)
 #pragma warning restore CA1031
         {
-            this.logger.LogWarning(
+            logger.LogWarning(
                 completeFailure,
                 "Message {MessageId} has its fault retry {CopyId} scheduled but could not be completed; it comes back when its lock runs out, a duplicate of the copy.",
                 message.MessageId,

@@ -35,13 +35,13 @@ internal sealed class ServiceBusDeliverySettlement(ServiceBusReceivedMessage mes
         }
 
         IsSettled = true;
-        if (this.deadLetter is null)
+        if (deadLetter is null)
         {
             await settler.CompleteAsync(message, cancellationToken);
             return;
         }
 
-        var shape = DeadLetterMessageShape.For(this.deadLetter);
+        var shape = DeadLetterMessageShape.For(deadLetter);
         await settler.DeadLetterAsync(message, shape.Reason, shape.Description, shape.ApplicationProperties, cancellationToken);
     }
 }

@@ -18,10 +18,10 @@ public sealed class BrokerDuplicateDetectionTests
 
     public BrokerDuplicateDetectionTests()
     {
-        this.broker = new ServiceBusBroker(clock);
-        this.broker.CreateTopic("events", Window);
-        this.broker.CreateSubscription("events", "all");
-        sender = this.broker.CreateClient().CreateSender("events");
+        broker = new ServiceBusBroker(clock);
+        broker.CreateTopic("events", Window);
+        broker.CreateSubscription("events", "all");
+        sender = broker.CreateClient().CreateSender("events");
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class BrokerDuplicateDetectionTests
         await sender.SendMessageAsync(new ServiceBusMessage("second") { MessageId = "evt_1" });
         await sender.SendMessageAsync(new ServiceBusMessage("other") { MessageId = "evt_2" });
 
-        Assert.Equal([("evt_1", "first"), ("evt_2", "other")], this.broker.Peek(subscription).Select(m => (m.MessageId, m.Body.ToString())));
+        Assert.Equal([("evt_1", "first"), ("evt_2", "other")], broker.Peek(subscription).Select(m => (m.MessageId, m.Body.ToString())));
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class BrokerDuplicateDetectionTests
         clock.Advance(Window);
         await sender.SendMessageAsync(new ServiceBusMessage("later") { MessageId = "evt_1" });
 
-        Assert.Equal(["first", "later"], this.broker.Peek(subscription).Select(m => m.Body.ToString()));
+        Assert.Equal(["first", "later"], broker.Peek(subscription).Select(m => m.Body.ToString()));
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class BrokerDuplicateDetectionTests
     {
         await sender.SendMessagesAsync([new ServiceBusMessage("a") { MessageId = "evt_1" }, new ServiceBusMessage("b") { MessageId = "evt_1" }]);
 
-        Assert.Equal("a", Assert.Single(this.broker.Peek(subscription)).Body.ToString());
+        Assert.Equal("a", Assert.Single(broker.Peek(subscription)).Body.ToString());
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class BrokerDuplicateDetectionTests
         await sender.SendMessageAsync(new ServiceBusMessage("plain") { MessageId = "evt_1" });
         clock.Advance(TimeSpan.FromMinutes(1));
 
-        Assert.Equal("scheduled", Assert.Single(this.broker.Peek(subscription)).Body.ToString());
+        Assert.Equal("scheduled", Assert.Single(broker.Peek(subscription)).Body.ToString());
     }
 
     [Fact]
@@ -71,27 +71,27 @@ public sealed class BrokerDuplicateDetectionTests
         await sender.ScheduleMessageAsync(new ServiceBusMessage("renamed copy") { MessageId = "evt_1#f1" }, BrokerClock.Start.AddSeconds(5));
         clock.Advance(TimeSpan.FromSeconds(5));
 
-        Assert.Equal(["plain", "renamed copy"], this.broker.Peek(subscription).Select(m => m.Body.ToString()));
+        Assert.Equal(["plain", "renamed copy"], broker.Peek(subscription).Select(m => m.Body.ToString()));
     }
 
     [Fact]
     public async Task Messages_without_an_id_and_topics_without_detection_are_never_duplicates()
     {
-        this.broker.CreateTopic("plain");
-        this.broker.CreateSubscription("plain", "all");
+        broker.CreateTopic("plain");
+        broker.CreateSubscription("plain", "all");
         await sender.SendMessagesAsync([new ServiceBusMessage("a"), new ServiceBusMessage("b")]);
-        var plain = this.broker.CreateClient().CreateSender("plain");
+        var plain = broker.CreateClient().CreateSender("plain");
         await plain.SendMessagesAsync([new ServiceBusMessage("a") { MessageId = "x" }, new ServiceBusMessage("b") { MessageId = "x" }]);
 
-        Assert.Equal(2, this.broker.Peek(subscription).Count);
-        Assert.Equal(2, this.broker.Peek(EntityPaths.Subscription("plain", "all")).Count);
+        Assert.Equal(2, broker.Peek(subscription).Count);
+        Assert.Equal(2, broker.Peek(EntityPaths.Subscription("plain", "all")).Count);
     }
 
     [Fact]
     public void The_window_is_held_to_the_range_Service_Bus_accepts()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => this.broker.CreateTopic("short", TimeSpan.FromSeconds(19)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => this.broker.CreateTopic("long", TimeSpan.FromDays(8)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => broker.CreateTopic("short", TimeSpan.FromSeconds(19)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => broker.CreateTopic("long", TimeSpan.FromDays(8)));
     }
 
     [Fact]

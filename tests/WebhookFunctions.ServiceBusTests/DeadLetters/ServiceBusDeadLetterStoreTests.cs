@@ -23,7 +23,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
     private readonly InMemorySubscriptionStore subscriptions = new();
     private readonly InMemoryEventStore events = new();
 
-    public ServiceBusDeadLetterStoreTests() => this.store = new ServiceBusDeadLetterStore(harness.Client);
+    public ServiceBusDeadLetterStoreTests() => store = new ServiceBusDeadLetterStore(harness.Client);
 
     [Fact]
     public async Task A_dead_letter_written_by_the_settlement_is_listed_as_it_was_written()
@@ -31,7 +31,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         var original = Sample("evt_1", "sub_a");
         await DeadLetterAsync(original);
 
-        var page = await this.store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
+        var page = await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
 
         Assert.Equal([original], page.Items);
         Assert.Null(page.ContinuationToken);
@@ -52,7 +52,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         string? token = null;
         do
         {
-            var page = await this.store.ListAsync(new DeadLetterFilter(), 120, token, CancellationToken.None);
+            var page = await store.ListAsync(new DeadLetterFilter(), 120, token, CancellationToken.None);
             listed.AddRange(page.Items);
             tokens.Add(token = page.ContinuationToken);
         }
@@ -70,8 +70,8 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
             await DeadLetterAsync(Sample($"evt_{i:00}", i % 3 == 0 ? "sub_b" : "sub_a"));
         }
 
-        var first = await this.store.ListAsync(new DeadLetterFilter(SubscriptionId: "sub_b"), 6, null, CancellationToken.None);
-        var rest = await this.store.ListAsync(new DeadLetterFilter(SubscriptionId: "sub_b"), 6, first.ContinuationToken, CancellationToken.None);
+        var first = await store.ListAsync(new DeadLetterFilter(SubscriptionId: "sub_b"), 6, null, CancellationToken.None);
+        var rest = await store.ListAsync(new DeadLetterFilter(SubscriptionId: "sub_b"), 6, first.ContinuationToken, CancellationToken.None);
 
         Assert.Equal(["evt_00", "evt_03", "evt_06", "evt_09", "evt_12", "evt_15"], first.Items.Select(d => d.EventId));
         Assert.Equal(["evt_18", "evt_21", "evt_24", "evt_27"], rest.Items.Select(d => d.EventId));
@@ -89,8 +89,8 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         await DeadLetterAsync(Sample("evt_wanted", "sub_b"));
         var filter = new DeadLetterFilter(SubscriptionId: "sub_b");
 
-        var first = await this.store.ListAsync(filter, 10, null, CancellationToken.None);
-        var second = await this.store.ListAsync(filter, 10, first.ContinuationToken, CancellationToken.None);
+        var first = await store.ListAsync(filter, 10, null, CancellationToken.None);
+        var second = await store.ListAsync(filter, 10, first.ContinuationToken, CancellationToken.None);
 
         Assert.Empty(first.Items);
         Assert.Equal(DeadLetterCursor.Encode(DeadLetterStage.Delivery, ServiceBusDeadLetterStore.ScanLimit + 1), first.ContinuationToken);
@@ -100,7 +100,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
     [Fact]
     public async Task A_token_from_elsewhere_is_refused()
     {
-        await Assert.ThrowsAsync<InvalidContinuationTokenException>(() => this.store.ListAsync(new DeadLetterFilter(), 10, "not-a-token", CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidContinuationTokenException>(() => store.ListAsync(new DeadLetterFilter(), 10, "not-a-token", CancellationToken.None));
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         harness.Broker.Send(WebhookTopology.Deliveries, ServiceBusMessages.From(DeliveryMessageShape.For(job with { EventId = "evt_old" })));
         harness.Clock.Advance(WebhookTopology.MessageTimeToLive);
 
-        var page = await this.store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
+        var page = await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
 
         var stuck = page.Items.Single(d => d.EventId == "evt_stuck");
         Assert.Equal(("sub_a", "order.created", DeadLetterReason.MaxAttemptsExceeded, 4, 503), (stuck.SubscriptionId, stuck.EventType, stuck.Reason, stuck.Attempts, stuck.LastStatusCode));
@@ -134,7 +134,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         harness.Broker.DeadLetter(harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!.LockToken, null, DeadLetterMessageShape.InvalidBodyReason, "not json");
         await DeadLetterAsync(Sample("evt_1", "sub_a"));
 
-        var page = await this.store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
+        var page = await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
 
         Assert.Equal("evt_1", Assert.Single(page.Items).EventId);
         Assert.Equal(2, harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters).Count);
@@ -147,7 +147,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         await DeadLetterAsync(Sample("evt_2", "sub_b"));
         await DeadLetterAsync(Sample("evt_3", "sub_a"));
 
-        var count = await this.store.ReplayAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), dryRun: true, (_, _) => throw new InvalidOperationException("a dry run requeues nothing"), CancellationToken.None);
+        var count = await store.ReplayAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), dryRun: true, (_, _) => throw new InvalidOperationException("a dry run requeues nothing"), CancellationToken.None);
 
         Assert.Equal(new ReplayCount(2, 0), count);
         Assert.Equal(3, harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters).Count);
@@ -198,7 +198,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         var queue = new ServiceBusDeliveryQueue(harness.Client);
         var calls = 0;
 
-        await Assert.ThrowsAsync<TimeoutException>(() => this.store.ReplayAsync(
+        await Assert.ThrowsAsync<TimeoutException>(() => store.ReplayAsync(
             new DeadLetterFilter(),
             dryRun: false,
             (deadLetter, token) => ++calls == 1
@@ -237,7 +237,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         await DeadLetterAsync(Sample("evt_1", "sub_a"));
         await StrandNoticeAsync("evt_2");
 
-        var page = await this.store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
+        var page = await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
 
         Assert.Equal([("evt_1", DeadLetterStage.Delivery), ("evt_2", DeadLetterStage.FanOut)], page.Items.Select(d => (d.EventId, d.Stage)));
         var fanOut = page.Items[1];
@@ -254,11 +254,11 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         await DeadLetterAsync(Sample("evt_1", "sub_a"));
         await StrandNoticeAsync("evt_2");
 
-        var fanOut = await this.store.ListAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), 10, null, CancellationToken.None);
-        var deliveries = await this.store.ListAsync(new DeadLetterFilter(Stage: DeadLetterStage.Delivery), 10, null, CancellationToken.None);
-        var bySubscription = await this.store.ListAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), 10, null, CancellationToken.None);
-        var count = await this.store.ReplayAsync(new DeadLetterFilter(), dryRun: true, (_, _) => Task.FromResult(true), CancellationToken.None);
-        var fanOutCount = await this.store.ReplayAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), dryRun: true, (_, _) => Task.FromResult(true), CancellationToken.None);
+        var fanOut = await store.ListAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), 10, null, CancellationToken.None);
+        var deliveries = await store.ListAsync(new DeadLetterFilter(Stage: DeadLetterStage.Delivery), 10, null, CancellationToken.None);
+        var bySubscription = await store.ListAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), 10, null, CancellationToken.None);
+        var count = await store.ReplayAsync(new DeadLetterFilter(), dryRun: true, (_, _) => Task.FromResult(true), CancellationToken.None);
+        var fanOutCount = await store.ReplayAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), dryRun: true, (_, _) => Task.FromResult(true), CancellationToken.None);
 
         Assert.Equal("evt_2", Assert.Single(fanOut.Items).EventId);
         Assert.Equal("evt_1", Assert.Single(deliveries.Items).EventId);
@@ -274,8 +274,8 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         await StrandNoticeAsync("evt_3");
         await StrandNoticeAsync("evt_4");
 
-        var first = await this.store.ListAsync(new DeadLetterFilter(), 3, null, CancellationToken.None);
-        var second = await this.store.ListAsync(new DeadLetterFilter(), 3, first.ContinuationToken, CancellationToken.None);
+        var first = await store.ListAsync(new DeadLetterFilter(), 3, null, CancellationToken.None);
+        var second = await store.ListAsync(new DeadLetterFilter(), 3, first.ContinuationToken, CancellationToken.None);
 
         Assert.Equal(["evt_1", "evt_2", "evt_3"], first.Items.Select(d => d.EventId));
         Assert.Equal(DeadLetterStage.FanOut, DeadLetterCursor.Decode(first.ContinuationToken)?.Source);
@@ -304,7 +304,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         harness.Broker.Send(MessagingNames.Events, new ServiceBusMessage("not a notice") { MessageId = "junk" });
         harness.Broker.DeadLetter(harness.Broker.ReceiveNext(WebhookTopology.FanOutSubscription)!.LockToken, null, DeadLetterMessageShape.InvalidBodyReason, "not json");
 
-        var page = await this.store.ListAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), 10, null, CancellationToken.None);
+        var page = await store.ListAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), 10, null, CancellationToken.None);
 
         Assert.Empty(page.Items);
         Assert.Null(page.ContinuationToken);
@@ -324,7 +324,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         Assert.Equal((2, 1), (report.Matched, report.Replayed));
         Assert.Equal(new Dictionary<ReplaySkipCause, int> { [ReplaySkipCause.SubscriptionDisabled] = 1 }, report.Skipped);
         Assert.Equal("evt_2:sub_b:1", Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
-        var kept = Assert.Single((await this.store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None)).Items);
+        var kept = Assert.Single((await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None)).Items);
         Assert.Equal(Sample("evt_1", "sub_a"), kept);
         Assert.NotNull(harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
     }
@@ -361,10 +361,10 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
 
         foreach (var eventId in new[] { "evt_1", "evt_2", "evt_3" })
         {
-            this.events.Items[eventId] = new WebhookEvent(eventId, "order.created", TransportHarness.Start.AddHours(-1), null, null, "{}"u8.ToArray(), null);
+            events.Items[eventId] = new WebhookEvent(eventId, "order.created", TransportHarness.Start.AddHours(-1), null, null, "{}"u8.ToArray(), null);
         }
 
-        return new DeadLetterService(this.store, subscriptions, this.events, new ServiceBusDeliveryQueue(harness.Client), new ServiceBusEventQueue(harness.Client), NullLogger<DeadLetterService>.Instance);
+        return new DeadLetterService(store, subscriptions, events, new ServiceBusDeliveryQueue(harness.Client), new ServiceBusEventQueue(harness.Client), NullLogger<DeadLetterService>.Instance);
     }
 
     private static async Task<bool> SendAsync(ServiceBusDeliveryQueue queue, DeadLetter deadLetter, CancellationToken cancellationToken)

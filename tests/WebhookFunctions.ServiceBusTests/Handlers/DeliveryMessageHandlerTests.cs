@@ -23,14 +23,14 @@ public sealed class DeliveryMessageHandlerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        this.receiver = await WebhookReceiver.StartAsync();
-        this.hook = new Uri(this.receiver.Endpoint(Hook));
+        receiver = await WebhookReceiver.StartAsync();
+        hook = new Uri(receiver.Endpoint(Hook));
     }
 
     [Fact]
     public async Task A_delivered_message_is_completed()
     {
-        this.receiver.AnswerFromNowOn(Hook, Answer.Status(200));
+        receiver.AnswerFromNowOn(Hook, Answer.Status(200));
         var job = await ReadyJobAsync();
 
         await engine.Deliver.HandleAsync(harness.ReceiveDelivery(job), harness.Settler, CancellationToken.None);
@@ -43,7 +43,7 @@ public sealed class DeliveryMessageHandlerTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_attempt_schedules_the_next_at_its_due_time_and_completes_the_message()
     {
-        this.receiver.AnswerFromNowOn(Hook, Answer.Status(500));
+        receiver.AnswerFromNowOn(Hook, Answer.Status(500));
         var job = await ReadyJobAsync();
 
         await engine.Deliver.HandleAsync(harness.ReceiveDelivery(job), harness.Settler, CancellationToken.None);
@@ -60,7 +60,7 @@ public sealed class DeliveryMessageHandlerTests : IAsyncLifetime
     [Fact]
     public async Task A_gone_endpoint_dead_letters_the_message_with_the_reason_and_the_story_in_its_properties()
     {
-        this.receiver.AnswerFromNowOn(Hook, Answer.Status(410));
+        receiver.AnswerFromNowOn(Hook, Answer.Status(410));
         var job = await ReadyJobAsync();
 
         await engine.Deliver.HandleAsync(harness.ReceiveDelivery(job), harness.Settler, CancellationToken.None);
@@ -76,19 +76,19 @@ public sealed class DeliveryMessageHandlerTests : IAsyncLifetime
     [Fact]
     public async Task A_disabled_subscription_is_dead_lettered_without_an_attempt()
     {
-        await engine.SubscribeAsync("sub_a", this.hook, SubscriptionStatus.Disabled);
+        await engine.SubscribeAsync("sub_a", hook, SubscriptionStatus.Disabled);
         await engine.StoreEventAsync("evt_1");
 
         await engine.Deliver.HandleAsync(harness.ReceiveDelivery(Job()), harness.Settler, CancellationToken.None);
 
         Assert.Equal("subscriptionDisabled", Assert.Single(harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters)).DeadLetterReason);
-        Assert.Empty(this.receiver.At(Hook));
+        Assert.Empty(receiver.At(Hook));
     }
 
     [Fact]
     public async Task A_job_whose_event_is_gone_is_completed_and_dropped()
     {
-        await engine.SubscribeAsync("sub_a", this.hook);
+        await engine.SubscribeAsync("sub_a", hook);
 
         await engine.Deliver.HandleAsync(harness.ReceiveDelivery(Job()), harness.Settler, CancellationToken.None);
 
@@ -111,7 +111,7 @@ public sealed class DeliveryMessageHandlerTests : IAsyncLifetime
     [Fact]
     public async Task A_failure_before_settling_that_is_not_a_fault_leaves_the_message_locked_for_redelivery()
     {
-        this.receiver.AnswerFromNowOn(Hook, Answer.Status(500));
+        receiver.AnswerFromNowOn(Hook, Answer.Status(500));
         var job = await ReadyJobAsync();
         var message = harness.ReceiveDelivery(job);
 
@@ -127,14 +127,14 @@ public sealed class DeliveryMessageHandlerTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await this.receiver.DisposeAsync();
+        await receiver.DisposeAsync();
         await engine.DisposeAsync();
         await harness.DisposeAsync();
     }
 
     private async Task<DeliveryJob> ReadyJobAsync()
     {
-        await engine.SubscribeAsync("sub_a", this.hook);
+        await engine.SubscribeAsync("sub_a", hook);
         await engine.StoreEventAsync("evt_1");
         return Job();
     }

@@ -23,37 +23,37 @@ public sealed class FaultRetryTests : IAsyncLifetime
     private WebhookReceiver receiver = null!;
     private Uri hook = null!;
 
-    public FaultRetryTests() => this.engine = new EngineOverBroker(harness);
+    public FaultRetryTests() => engine = new EngineOverBroker(harness);
 
     public async Task InitializeAsync()
     {
         receiver = await WebhookReceiver.StartAsync();
-        this.hook = new Uri(receiver.Endpoint(Hook));
+        hook = new Uri(receiver.Endpoint(Hook));
     }
 
     [Fact]
     public async Task A_delivery_that_meets_a_storage_fault_is_scheduled_again_as_a_fresh_copy_and_completed()
     {
         await ReadyAsync();
-        this.engine.FailingEvents.FailWith = () => new TimeoutException("The table did not answer.");
+        engine.FailingEvents.FailWith = () => new TimeoutException("The table did not answer.");
 
-        await this.engine.Deliver.HandleAsync(harness.ReceiveDelivery(Job()), harness.Settler, CancellationToken.None);
+        await engine.Deliver.HandleAsync(harness.ReceiveDelivery(Job()), harness.Settler, CancellationToken.None);
 
         var copy = Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries));
         Assert.Equal(("evt_1:sub_a:1#f1", ServiceBusMessageState.Scheduled, 1), (copy.MessageId, copy.State, copy.ApplicationProperties["faultRetries"]));
         Assert.InRange(copy.ScheduledEnqueueTime, TransportHarness.Start + LowestFirstDelay, TransportHarness.Start + HighestFirstDelay);
         Assert.Equal(("evt_1", "sub_a", 1), (copy.ApplicationProperties["eventId"], copy.ApplicationProperties["subscriptionId"], copy.ApplicationProperties["attempt"]));
         Assert.Equal(MessageCodec.Encode(Job()), copy.Body.ToArray());
-        Assert.Empty(this.engine.Log.Attempts);
+        Assert.Empty(engine.Log.Attempts);
 
-        this.engine.FailingEvents.FailWith = null;
+        engine.FailingEvents.FailWith = null;
         harness.Clock.Advance(HighestFirstDelay);
         var again = harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!;
-        await this.engine.Deliver.HandleAsync(again, harness.Settler, CancellationToken.None);
+        await engine.Deliver.HandleAsync(again, harness.Settler, CancellationToken.None);
 
         Assert.Equal(1, again.DeliveryCount);
         Assert.Single(receiver.At(Hook));
-        Assert.Equal(200, Assert.Single(this.engine.Log.Attempts).StatusCode);
+        Assert.Equal(200, Assert.Single(engine.Log.Attempts).StatusCode);
         Assert.Empty(harness.Broker.Peek(WebhookTopology.Deliveries));
         Assert.Empty(harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
     }
@@ -62,12 +62,12 @@ public sealed class FaultRetryTests : IAsyncLifetime
     public async Task Each_further_fault_doubles_the_wait_and_renames_the_copy_from_its_base_id()
     {
         await ReadyAsync();
-        this.engine.FailingEvents.FailWith = () => new TimeoutException("The table did not answer.");
-        await this.engine.Deliver.HandleAsync(harness.ReceiveDelivery(Job()), harness.Settler, CancellationToken.None);
+        engine.FailingEvents.FailWith = () => new TimeoutException("The table did not answer.");
+        await engine.Deliver.HandleAsync(harness.ReceiveDelivery(Job()), harness.Settler, CancellationToken.None);
         harness.Clock.Advance(HighestFirstDelay);
         var firstCopy = harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!;
 
-        await this.engine.Deliver.HandleAsync(firstCopy, harness.Settler, CancellationToken.None);
+        await engine.Deliver.HandleAsync(firstCopy, harness.Settler, CancellationToken.None);
 
         var secondCopy = Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries));
         Assert.Equal(("evt_1:sub_a:1#f2", 2), (secondCopy.MessageId, secondCopy.ApplicationProperties["faultRetries"]));
@@ -79,7 +79,7 @@ public sealed class FaultRetryTests : IAsyncLifetime
     public async Task Once_the_fault_budget_is_spent_a_fault_takes_the_ordinary_path_and_counts()
     {
         await using var engine = new EngineOverBroker(harness, new FaultBackoff(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), 0.2, maxFaultRetries: 1));
-        await engine.SubscribeAsync("sub_a", this.hook);
+        await engine.SubscribeAsync("sub_a", hook);
         await engine.StoreEventAsync("evt_1");
         engine.FailingEvents.FailWith = () => new TimeoutException("The table did not answer.");
         await engine.Deliver.HandleAsync(harness.ReceiveDelivery(Job()), harness.Settler, CancellationToken.None);
@@ -98,10 +98,10 @@ public sealed class FaultRetryTests : IAsyncLifetime
     public async Task A_failure_that_is_not_a_fault_takes_the_ordinary_path()
     {
         await ReadyAsync();
-        this.engine.FailingEvents.FailWith = () => new InvalidDataException("The stored event is corrupt.");
+        engine.FailingEvents.FailWith = () => new InvalidDataException("The stored event is corrupt.");
         var message = harness.ReceiveDelivery(Job());
 
-        await Assert.ThrowsAsync<InvalidDataException>(() => this.engine.Deliver.HandleAsync(message, harness.Settler, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidDataException>(() => engine.Deliver.HandleAsync(message, harness.Settler, CancellationToken.None));
 
         Assert.Equal(message.MessageId, Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
     }
@@ -112,9 +112,9 @@ public sealed class FaultRetryTests : IAsyncLifetime
         await ReadyAsync();
         using var shutdown = new CancellationTokenSource();
         await shutdown.CancelAsync();
-        this.engine.FailingEvents.FailWith = () => new OperationCanceledException(shutdown.Token);
+        engine.FailingEvents.FailWith = () => new OperationCanceledException(shutdown.Token);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => this.engine.Deliver.HandleAsync(harness.ReceiveDelivery(Job()), harness.Settler, shutdown.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.Deliver.HandleAsync(harness.ReceiveDelivery(Job()), harness.Settler, shutdown.Token));
 
         Assert.Equal("evt_1:sub_a:1", Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
     }
@@ -124,21 +124,21 @@ public sealed class FaultRetryTests : IAsyncLifetime
     {
         await ReadyAsync();
         var message = harness.ReceiveDelivery(Job());
-        this.engine.FailingEvents.FailWith = () => new ServiceBusException("The namespace is unreachable.", ServiceBusFailureReason.ServiceCommunicationProblem);
+        engine.FailingEvents.FailWith = () => new ServiceBusException("The namespace is unreachable.", ServiceBusFailureReason.ServiceCommunicationProblem);
 
         using (harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException("The namespace is unreachable.", ServiceBusFailureReason.ServiceCommunicationProblem)))
         {
-            await this.engine.Deliver.HandleAsync(message, harness.Settler, CancellationToken.None);
+            await engine.Deliver.HandleAsync(message, harness.Settler, CancellationToken.None);
         }
 
         var held = Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries));
         Assert.Equal((message.MessageId, ServiceBusMessageState.Active), (held.MessageId, held.State));
         Assert.Null(harness.Broker.ReceiveNext(WebhookTopology.Deliveries));
-        this.engine.FailingEvents.FailWith = null;
+        engine.FailingEvents.FailWith = null;
         harness.Clock.Advance(MessagingNames.LockDuration);
         var again = harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!;
         Assert.Equal(2, again.DeliveryCount);
-        await this.engine.Deliver.HandleAsync(again, harness.Settler, CancellationToken.None);
+        await engine.Deliver.HandleAsync(again, harness.Settler, CancellationToken.None);
         Assert.Single(receiver.At(Hook));
     }
 
@@ -147,11 +147,11 @@ public sealed class FaultRetryTests : IAsyncLifetime
     {
         await ReadyAsync();
         var message = harness.ReceiveDelivery(Job());
-        this.engine.FailingEvents.FailWith = () => new TimeoutException("The table did not answer.");
+        engine.FailingEvents.FailWith = () => new TimeoutException("The table did not answer.");
 
         using (harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Settle, () => new ServiceBusException("The namespace is unreachable.", ServiceBusFailureReason.ServiceCommunicationProblem)))
         {
-            await this.engine.Deliver.HandleAsync(message, harness.Settler, CancellationToken.None);
+            await engine.Deliver.HandleAsync(message, harness.Settler, CancellationToken.None);
         }
 
         Assert.Equal(
@@ -162,13 +162,13 @@ public sealed class FaultRetryTests : IAsyncLifetime
     [Fact]
     public async Task A_fan_out_that_cannot_reach_the_deliveries_queue_reschedules_its_notice_on_the_events_topic_past_duplicate_detection()
     {
-        await this.engine.SubscribeAsync("sub_a", this.hook);
+        await engine.SubscribeAsync("sub_a", hook);
         await new ServiceBusEventQueue(harness.Client).SendAsync(new EventNotice("evt_1", "order.created", null), CancellationToken.None);
         var notice = harness.Broker.ReceiveNext(WebhookTopology.FanOutSubscription)!;
 
         using (harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException("busy", ServiceBusFailureReason.ServiceBusy, WebhookTopology.Deliveries)))
         {
-            await this.engine.FanOut.HandleAsync(notice, harness.Settler, CancellationToken.None);
+            await engine.FanOut.HandleAsync(notice, harness.Settler, CancellationToken.None);
         }
 
         Assert.Empty(harness.Broker.Peek(WebhookTopology.FanOutSubscription));
@@ -177,7 +177,7 @@ public sealed class FaultRetryTests : IAsyncLifetime
         Assert.Equal(("evt_1#f1", 1, 1), (copy.MessageId, copy.DeliveryCount, copy.ApplicationProperties["faultRetries"]));
         Assert.Equal(("order.created", "evt_1"), (copy.Subject, copy.ApplicationProperties["eventId"]));
 
-        await this.engine.FanOut.HandleAsync(copy, harness.Settler, CancellationToken.None);
+        await engine.FanOut.HandleAsync(copy, harness.Settler, CancellationToken.None);
 
         Assert.Equal("evt_1:sub_a:1", Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
         Assert.Empty(harness.Broker.Peek(WebhookTopology.FanOutSubscription));
@@ -187,14 +187,14 @@ public sealed class FaultRetryTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await receiver.DisposeAsync();
-        await this.engine.DisposeAsync();
+        await engine.DisposeAsync();
         await harness.DisposeAsync();
     }
 
     private async Task ReadyAsync()
     {
-        await this.engine.SubscribeAsync("sub_a", this.hook);
-        await this.engine.StoreEventAsync("evt_1");
+        await engine.SubscribeAsync("sub_a", hook);
+        await engine.StoreEventAsync("evt_1");
     }
 
     private static DeliveryJob Job() => new("evt_1", "order.created", ["sub_a"], Attempt: 1, null);

@@ -31,7 +31,7 @@ internal sealed class DuplicateDetectionHistory
     /// </summary>
     public bool IsDuplicate(string? messageId, DateTimeOffset now)
     {
-        foreach (var (id, sentAt) in this.sentAt.Where(entry => now - entry.Value >= Window).ToList())
+        foreach (var (id, sentAt) in sentAt.Where(entry => now - entry.Value >= Window).ToList())
         {
             this.sentAt.Remove(id);
         }
@@ -41,12 +41,12 @@ internal sealed class DuplicateDetectionHistory
             return false;
         }
 
-        if (this.sentAt.ContainsKey(messageId))
+        if (sentAt.ContainsKey(messageId))
         {
             return true;
         }
 
-        this.sentAt[messageId] = now;
+        sentAt[messageId] = now;
         return false;
     }
 }

@@ -51,7 +51,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
         lock (gate)
         {
             EnsureNewName(name);
-            this.topics.Add(name, new BrokerTopic(name, duplicateDetectionHistoryTimeWindow));
+            topics.Add(name, new BrokerTopic(name, duplicateDetectionHistoryTimeWindow));
         }
     }
 
@@ -59,7 +59,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
     {
         lock (gate)
         {
-            var topic = this.topics.GetValueOrDefault(topicName) ?? throw NotFound(topicName);
+            var topic = topics.GetValueOrDefault(topicName) ?? throw NotFound(topicName);
             var path = EntityPaths.Subscription(topic.Name, subscriptionName);
             EnsureNewName(path);
             var subscription = new BrokerEntity(path, options ?? new EntityOptions());
@@ -137,7 +137,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
         {
             var now = Advance();
             ThrowIfFailing(queueOrTopicName, BrokerOperations.Send);
-            if (entities.TryGetValue(queueOrTopicName, out var queue) && !this.topics.Values.Any(topic => topic.Subscriptions.Contains(queue)))
+            if (entities.TryGetValue(queueOrTopicName, out var queue) && !topics.Values.Any(topic => topic.Subscriptions.Contains(queue)))
             {
                 foreach (var message in accepted)
                 {
@@ -145,7 +145,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
                     queue.Enqueue(message, now);
                 }
             }
-            else if (this.topics.TryGetValue(queueOrTopicName, out var topic))
+            else if (topics.TryGetValue(queueOrTopicName, out var topic))
             {
                 foreach (var message in accepted)
                 {
@@ -168,7 +168,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
         {
             Advance();
             ThrowIfFailing(queueOrTopicName, BrokerOperations.Send);
-            if (this.topics.TryGetValue(queueOrTopicName, out var topic))
+            if (topics.TryGetValue(queueOrTopicName, out var topic))
             {
                 topic.Scheduled.RemoveAll(message => message.SequenceNumber == sequenceNumber);
             }
@@ -310,7 +310,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
     private DateTimeOffset Advance()
     {
         var now = timeProvider.GetUtcNow();
-        foreach (var topic in this.topics.Values)
+        foreach (var topic in topics.Values)
         {
             topic.Advance(now);
         }
@@ -347,7 +347,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
 
     private void EnsureNewName(string name)
     {
-        if (entities.ContainsKey(name) || this.topics.ContainsKey(name))
+        if (entities.ContainsKey(name) || topics.ContainsKey(name))
         {
             throw new ServiceBusException($"The messaging entity '{name}' already exists.", ServiceBusFailureReason.MessagingEntityAlreadyExists, name);
         }

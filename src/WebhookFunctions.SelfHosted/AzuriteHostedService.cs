@@ -11,7 +11,7 @@ namespace WebhookFunctions.SelfHosted;
 internal sealed class AzuriteHostedService(IConfiguration configuration, IHostEnvironment environment, ILogger<AzuriteHostedService> logger)
     : IHostedLifecycleService, IAsyncDisposable
 {
-    private AzuriteLauncher? _azurite;
+    private AzuriteLauncher? azurite;
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ internal sealed class AzuriteHostedService(IConfiguration configuration, IHostEn
         }
 
         var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
-        _azurite = await AzuriteLauncher.StartIfNeededAsync(storage.ConnectionString, DataDirectory(), logger, cancellationToken);
+        azurite = await AzuriteLauncher.StartIfNeededAsync(storage.ConnectionString, DataDirectory(), logger, cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -36,7 +36,7 @@ internal sealed class AzuriteHostedService(IConfiguration configuration, IHostEn
 
     public async ValueTask DisposeAsync()
     {
-        var azurite = Interlocked.Exchange(ref _azurite, null);
+        var azurite = Interlocked.Exchange(ref this.azurite, null);
         if (azurite is not null)
         {
             await azurite.DisposeAsync();

@@ -10,7 +10,7 @@ namespace WebhookFunctions.ServiceBus;
 /// </summary>
 internal sealed class ServiceBusDeliveryQueue(ServiceBusClient client) : IDeliveryQueue
 {
-    private readonly ServiceBusSender _sender = client.CreateSender(MessagingNames.Deliveries);
+    private readonly ServiceBusSender sender = client.CreateSender(MessagingNames.Deliveries);
 
     public async Task SendAsync(IReadOnlyList<DeliveryJob> jobs, CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ internal sealed class ServiceBusDeliveryQueue(ServiceBusClient client) : IDelive
 
         while (pending.Count > 0)
         {
-            using var batch = await _sender.CreateMessageBatchAsync(cancellationToken);
+            using var batch = await sender.CreateMessageBatchAsync(cancellationToken);
             while (pending.Count > 0 && batch.TryAddMessage(pending.Peek()))
             {
                 pending.Dequeue();
@@ -32,7 +32,7 @@ internal sealed class ServiceBusDeliveryQueue(ServiceBusClient client) : IDelive
                 throw new InvalidOperationException($"Delivery message {pending.Peek().MessageId} does not fit in a Service Bus batch.");
             }
 
-            await _sender.SendMessagesAsync(batch, cancellationToken);
+            await sender.SendMessagesAsync(batch, cancellationToken);
         }
     }
 
@@ -41,7 +41,7 @@ internal sealed class ServiceBusDeliveryQueue(ServiceBusClient client) : IDelive
         foreach (var single in DeliveryMessageShape.PerSubscription(job))
         {
             var shape = DeliveryMessageShape.For(single, dueAt);
-            await _sender.ScheduleMessageAsync(ServiceBusMessages.From(shape), dueAt, cancellationToken);
+            await sender.ScheduleMessageAsync(ServiceBusMessages.From(shape), dueAt, cancellationToken);
         }
     }
 }

@@ -7,12 +7,12 @@ namespace WebhookFunctions.ServiceBus;
 /// <summary>The deliveries queue answers a peek: the namespace is reachable and the identity may read it.</summary>
 internal sealed class ServiceBusHealthProbe(ServiceBusClient client) : IHealthProbe
 {
-    private readonly ServiceBusReceiver _receiver = client.CreateReceiver(MessagingNames.Deliveries);
+    private readonly ServiceBusReceiver receiver = client.CreateReceiver(MessagingNames.Deliveries);
 
     public string Name => "serviceBus";
 
     public async Task CheckAsync(CancellationToken cancellationToken) =>
-        await _receiver.PeekMessageAsync(cancellationToken: cancellationToken);
+        await receiver.PeekMessageAsync(cancellationToken: cancellationToken);
 
     public string ReasonFor(Exception exception) => exception switch
     {

@@ -42,19 +42,19 @@ internal static class PayloadFilterSection
 
     public static async Task RunEndToEndAsync(BenchSettings settings, BenchServer server, LoopbackReceiver receiver, ResultTable table)
     {
-        const string eventType = "bench.filtered";
-        const string prefix = "/filtered/";
+        const string EventType = "bench.filtered";
+        const string Prefix = "/filtered/";
         var setup = Stopwatch.StartNew();
         await Parallel.ForEachAsync(
             Enumerable.Range(0, settings.WideFanOutSubscribers),
             new ParallelOptions { MaxDegreeOfParallelism = 32 },
-            async (i, _) => await server.SubscribeAsync(new Uri(receiver.BaseAddress, $"{prefix}{i}"), eventType, FilterWorkload.Filter(i)));
+            async (i, _) => await server.SubscribeAsync(new Uri(receiver.BaseAddress, $"{Prefix}{i}"), EventType, FilterWorkload.Filter(i)));
         Console.WriteLine($"  ({settings.WideFanOutSubscribers} filtered subscriptions created in {setup.Elapsed.TotalSeconds:0.#} s)");
 
         var start = Stopwatch.GetTimestamp();
-        await server.PublishAsync($"evt_filtered_{Guid.NewGuid():N}", eventType, FilterWorkload.DataJson, FilterWorkload.Subject);
-        var done = await EndToEndSection.WaitForAsync(() => receiver.CountUnder(prefix) >= settings.WideFanOutSubscribers, settings.WideFanOutTimeout);
-        var arrivals = receiver.ArrivalsUnder(prefix);
+        await server.PublishAsync($"evt_filtered_{Guid.NewGuid():N}", EventType, FilterWorkload.DataJson, FilterWorkload.Subject);
+        var done = await EndToEndSection.WaitForAsync(() => receiver.CountUnder(Prefix) >= settings.WideFanOutSubscribers, settings.WideFanOutTimeout);
+        var arrivals = receiver.ArrivalsUnder(Prefix);
         var last = arrivals.Count > 0 ? arrivals.Values.Max() : Stopwatch.GetTimestamp();
         var seconds = Stopwatch.GetElapsedTime(start, last).TotalSeconds;
         table.Add(Name, $"time until the last of {settings.WideFanOutSubscribers:N0} filtered deliveries", seconds, "s",

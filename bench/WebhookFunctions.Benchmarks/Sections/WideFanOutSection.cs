@@ -10,19 +10,19 @@ internal static class WideFanOutSection
 
     public static async Task RunAsync(BenchSettings settings, BenchServer server, LoopbackReceiver receiver, ResultTable table)
     {
-        const string eventType = "bench.wide";
-        const string prefix = "/wide/";
+        const string EventType = "bench.wide";
+        const string Prefix = "/wide/";
         var setup = Stopwatch.StartNew();
         await Parallel.ForEachAsync(
             Enumerable.Range(0, settings.WideFanOutSubscribers),
             new ParallelOptions { MaxDegreeOfParallelism = 32 },
-            async (i, _) => await server.SubscribeAsync(new Uri(receiver.BaseAddress, $"{prefix}{i}"), eventType));
+            async (i, _) => await server.SubscribeAsync(new Uri(receiver.BaseAddress, $"{Prefix}{i}"), EventType));
         Console.WriteLine($"  ({settings.WideFanOutSubscribers} subscriptions created in {setup.Elapsed.TotalSeconds:0.#} s)");
 
         var start = Stopwatch.GetTimestamp();
-        await server.PublishAsync($"evt_wide_{Guid.NewGuid():N}", eventType, EndToEndSection.DataJson);
-        var done = await EndToEndSection.WaitForAsync(() => receiver.CountUnder(prefix) >= settings.WideFanOutSubscribers, settings.WideFanOutTimeout);
-        var arrivals = receiver.ArrivalsUnder(prefix);
+        await server.PublishAsync($"evt_wide_{Guid.NewGuid():N}", EventType, EndToEndSection.DataJson);
+        var done = await EndToEndSection.WaitForAsync(() => receiver.CountUnder(Prefix) >= settings.WideFanOutSubscribers, settings.WideFanOutTimeout);
+        var arrivals = receiver.ArrivalsUnder(Prefix);
         var last = arrivals.Count > 0 ? arrivals.Values.Max() : Stopwatch.GetTimestamp();
         var seconds = Stopwatch.GetElapsedTime(start, last).TotalSeconds;
         table.Add(Name, $"time until the last of {settings.WideFanOutSubscribers:N0} deliveries", seconds, "s",

@@ -19,22 +19,22 @@ namespace WebhookFunctions.ServiceBus.Handlers;
 /// </remarks>
 public sealed class FaultRetryStep
 {
-    private readonly TransientFaultClassifier _faults;
-    private readonly FaultBackoff _backoff;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger<FaultRetryStep> _logger;
-    private readonly ServiceBusSender _events;
-    private readonly ServiceBusSender _deliveries;
+    private readonly TransientFaultClassifier faults;
+    private readonly FaultBackoff backoff;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger<FaultRetryStep> logger;
+    private readonly ServiceBusSender events;
+    private readonly ServiceBusSender deliveries;
 
     public FaultRetryStep(ServiceBusClient client, TransientFaultClassifier faults, FaultBackoff backoff, TimeProvider timeProvider, ILogger<FaultRetryStep> logger)
     {
         ArgumentNullException.ThrowIfNull(client);
-        _faults = faults;
-        _backoff = backoff;
-        _timeProvider = timeProvider;
-        _logger = logger;
-        _events = client.CreateSender(MessagingNames.Events);
-        _deliveries = client.CreateSender(MessagingNames.Deliveries);
+        this.faults = faults;
+        this.backoff = backoff;
+        this.timeProvider = timeProvider;
+        this.logger = logger;
+        events = client.CreateSender(MessagingNames.Events);
+        deliveries = client.CreateSender(MessagingNames.Deliveries);
     }
 
     /// <param name="message">The received message <paramref name="work"/> handles.</param>
@@ -48,8 +48,8 @@ public sealed class FaultRetryStep
     {
         var sender = entity switch
         {
-            MessagingNames.Events => _events,
-            MessagingNames.Deliveries => _deliveries,
+            MessagingNames.Events => events,
+            MessagingNames.Deliveries => deliveries,
             _ => throw new ArgumentOutOfRangeException(nameof(entity), entity, "Fault retries go to the events topic or the deliveries queue."),
         };
         var faultRetries = FaultRetryMessageShape.FaultRetriesOf(message);
@@ -57,7 +57,7 @@ public sealed class FaultRetryStep
         {
             await work(cancellationToken);
         }
-        catch (Exception ex) when (_faults.IsTransient(ex, cancellationToken) && !_backoff.IsSpent(faultRetries))
+        catch (Exception ex) when (faults.IsTransient(ex, cancellationToken) && !backoff.IsSpent(faultRetries))
         {
             await RetryLaterAsync(message, sender, settler, faultRetries, ex, cancellationToken);
         }
@@ -71,8 +71,8 @@ public sealed class FaultRetryStep
         Exception fault,
         CancellationToken cancellationToken)
     {
-        var delay = _backoff.Delay(faultRetries, Random.Shared);
-        var dueAt = _timeProvider.GetUtcNow() + delay;
+        var delay = backoff.Delay(faultRetries, Random.Shared);
+        var dueAt = timeProvider.GetUtcNow() + delay;
         var copy = FaultRetryMessageShape.For(message, faultRetries + 1, dueAt);
         try
         {
@@ -82,7 +82,7 @@ public sealed class FaultRetryStep
         catch (Exception scheduleFailure)
 #pragma warning restore CA1031
         {
-            _logger.LogWarning(
+            logger.LogWarning(
                 new AggregateException(fault, scheduleFailure),
                 "Message {MessageId} met a transient fault, and its fault retry could not be scheduled on {Entity}; it is left to come back when its lock runs out (delivery {DeliveryCount}).",
                 message.MessageId,
@@ -91,12 +91,12 @@ public sealed class FaultRetryStep
             return;
         }
 
-        _logger.LogWarning(
+        logger.LogWarning(
             fault,
             "Message {MessageId} met a transient fault; fault retry {FaultRetry} of {MaxFaultRetries} is {CopyId} on {Entity} in {Delay}.",
             message.MessageId,
             faultRetries + 1,
-            _backoff.MaxFaultRetries,
+            backoff.MaxFaultRetries,
             copy.MessageId,
             sender.EntityPath,
             delay);
@@ -108,7 +108,7 @@ public sealed class FaultRetryStep
         catch (Exception completeFailure)
 #pragma warning restore CA1031
         {
-            _logger.LogWarning(
+            logger.LogWarning(
                 completeFailure,
                 "Message {MessageId} has its fault retry {CopyId} scheduled but could not be completed; it comes back when its lock runs out, a duplicate of the copy.",
                 message.MessageId,

@@ -11,19 +11,19 @@ namespace WebhookFunctions.ServiceBus.Handlers;
 /// </summary>
 internal sealed class ServiceBusDeliverySettlement(ServiceBusReceivedMessage message, IMessageSettler settler) : IDeliverySettlement
 {
-    private DeadLetter? _deadLetter;
+    private DeadLetter? deadLetter;
 
     public bool IsSettled { get; private set; }
 
     public Task RecordDeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deadLetter);
-        if (_deadLetter is not null)
+        if (this.deadLetter is not null)
         {
             throw new InvalidOperationException("A Service Bus delivery message carries one subscription, so it can be dead-lettered once.");
         }
 
-        _deadLetter = deadLetter;
+        this.deadLetter = deadLetter;
         return Task.CompletedTask;
     }
 
@@ -35,13 +35,13 @@ internal sealed class ServiceBusDeliverySettlement(ServiceBusReceivedMessage mes
         }
 
         IsSettled = true;
-        if (_deadLetter is null)
+        if (deadLetter is null)
         {
             await settler.CompleteAsync(message, cancellationToken);
             return;
         }
 
-        var shape = DeadLetterMessageShape.For(_deadLetter);
+        var shape = DeadLetterMessageShape.For(deadLetter);
         await settler.DeadLetterAsync(message, shape.Reason, shape.Description, shape.ApplicationProperties, cancellationToken);
     }
 }

@@ -61,9 +61,9 @@ public static class BadRequestCorpus
 
     private static IEnumerable<BadRequestCase> Events()
     {
-        const string path = "/api/events";
+        const string Path = "/api/events";
         BadRequestCase Publish(string name, string json, System.Net.HttpStatusCode expected = BadRequest, string? field = "body") =>
-            new(name, PublishEvent, "POST", path, expected, field) { Body = Json(json) };
+            new(name, PublishEvent, "POST", Path, expected, field) { Body = Json(json) };
 
         yield return Publish("truncated JSON", """{"type":"order.created","data":{"a":1}""");
         yield return Publish("malformed JSON (double comma)", """{"type":"order.created",,"data":1}""");
@@ -77,37 +77,37 @@ public static class BadRequestCorpus
         yield return Publish("CR/LF in the id", """{"id":"evt_x\r\nSet-Cookie: a=b","type":"order.created","data":1}""", field: "id");
         yield return Publish("a lone surrogate in the id", """{"id":"evt_\ud800","type":"order.created","data":1}""", field: "id");
         yield return Publish("an id of 65 characters", $$"""{"id":"{{new string('e', 65)}}","type":"order.created","data":1}""", field: "id");
-        yield return new("invalid UTF-8 in the body", PublishEvent, "POST", path, BadRequest, "body")
+        yield return new("invalid UTF-8 in the body", PublishEvent, "POST", Path, BadRequest, "body")
         {
             Body = () => [.. Encoding.UTF8.GetBytes("{\"type\":\"order.created\",\"data\":\""), 0xC3, 0x28, .. Encoding.UTF8.GetBytes("\"}")],
         };
-        yield return new("a 10 MB body with Content-Length", PublishEvent, "POST", path, RequestEntityTooLarge) { Body = () => BigEvent(TenMegabytes) };
-        yield return new("a 10 MB body, chunked", PublishEvent, "POST", path, RequestEntityTooLarge) { Body = () => BigEvent(TenMegabytes), Raw = true };
-        yield return new("text/plain", PublishEvent, "POST", path, UnsupportedMediaType) { Body = Json("""{"type":"order.created","data":1}"""), ContentType = "text/plain" };
-        yield return new("no Content-Type", PublishEvent, "POST", path, UnsupportedMediaType) { Body = Json("""{"type":"order.created","data":1}"""), ContentType = null };
-        yield return new("JSON declared as UTF-16", PublishEvent, "POST", path, UnsupportedMediaType) { Body = Json("""{"type":"order.created","data":1}"""), ContentType = "application/json; charset=utf-16" };
-        yield return new("a CloudEvent without source", PublishEvent, "POST", path, BadRequest, "body")
+        yield return new("a 10 MB body with Content-Length", PublishEvent, "POST", Path, RequestEntityTooLarge) { Body = () => BigEvent(TenMegabytes) };
+        yield return new("a 10 MB body, chunked", PublishEvent, "POST", Path, RequestEntityTooLarge) { Body = () => BigEvent(TenMegabytes), Raw = true };
+        yield return new("text/plain", PublishEvent, "POST", Path, UnsupportedMediaType) { Body = Json("""{"type":"order.created","data":1}"""), ContentType = "text/plain" };
+        yield return new("no Content-Type", PublishEvent, "POST", Path, UnsupportedMediaType) { Body = Json("""{"type":"order.created","data":1}"""), ContentType = null };
+        yield return new("JSON declared as UTF-16", PublishEvent, "POST", Path, UnsupportedMediaType) { Body = Json("""{"type":"order.created","data":1}"""), ContentType = "application/json; charset=utf-16" };
+        yield return new("a CloudEvent without source", PublishEvent, "POST", Path, BadRequest, "body")
         {
             Body = Json("""{"specversion":"1.0","id":"ce-1","type":"order.created","data":{}}"""),
             ContentType = "application/cloudevents+json",
         };
-        yield return new("an Idempotency-Key with a tab", PublishEvent, "POST", path, BadRequest, "idempotencyKey")
+        yield return new("an Idempotency-Key with a tab", PublishEvent, "POST", Path, BadRequest, "idempotencyKey")
         {
             Body = Json("""{"type":"order.created","data":1}"""),
             Headers = [new("Idempotency-Key", "key\twith-tab")],
         };
-        yield return new("an Idempotency-Key of 300 characters", PublishEvent, "POST", path, BadRequest, "idempotencyKey")
+        yield return new("an Idempotency-Key of 300 characters", PublishEvent, "POST", Path, BadRequest, "idempotencyKey")
         {
             Body = Json("""{"type":"order.created","data":1}"""),
             Headers = [new("Idempotency-Key", new string('k', 300))],
         };
-        yield return new("an Idempotency-Key given on two lines", PublishEvent, "POST", path, BadRequest, "Idempotency-Key")
+        yield return new("an Idempotency-Key given on two lines", PublishEvent, "POST", Path, BadRequest, "Idempotency-Key")
         {
             Body = Json("""{"type":"order.created","data":1}"""),
             Raw = true,
             Headers = [new("Idempotency-Key", "first"), new("Idempotency-Key", "second")],
         };
-        yield return new("a valid event without a key", PublishEvent, "POST", path, Unauthorized) { Body = Json("""{"type":"order.created","data":1}"""), Key = null };
+        yield return new("a valid event without a key", PublishEvent, "POST", Path, Unauthorized) { Body = Json("""{"type":"order.created","data":1}"""), Key = null };
     }
 
     private static IEnumerable<BadRequestCase> EventReads()
@@ -127,19 +127,19 @@ public static class BadRequestCorpus
 
     private static IEnumerable<BadRequestCase> SubscriptionCreates()
     {
-        const string path = "/api/subscriptions";
-        const string url = "https://example.invalid/hooks";
+        const string Path = "/api/subscriptions";
+        const string Url = "https://example.invalid/hooks";
         BadRequestCase Create(string name, string json, string? field, System.Net.HttpStatusCode expected = BadRequest) =>
-            new(name, CreateSubscription, "POST", path, expected, field) { Body = Json(json) };
+            new(name, CreateSubscription, "POST", Path, expected, field) { Body = Json(json) };
 
-        yield return Create("truncated JSON", $$"""{"url":"{{url}}","eventTypes":["order.*"]""", "body");
+        yield return Create("truncated JSON", $$"""{"url":"{{Url}}","eventTypes":["order.*"]""", "body");
         yield return Create("null instead of an object", "null", "body");
-        yield return Create("description nested 10,000 deep", $$"""{"url":"{{url}}","eventTypes":["order.*"],"description":{{NestedArrays(10_000)}}}""", "description");
-        yield return Create("100,000 event types (over the body cap)", $$"""{"url":"{{url}}","eventTypes":[{{Repeat("\"a.b\"", 100_000)}}]}""", field: null, expected: RequestEntityTooLarge);
-        yield return Create("50,000 event types (under the body cap)", $$"""{"url":"{{url}}","eventTypes":[{{Repeat("\"a\"", 50_000)}}]}""", "eventTypes");
-        yield return Create("101 distinct event types", $$"""{"url":"{{url}}","eventTypes":[{{string.Join(",", Enumerable.Range(0, 101).Select(i => $"\"t{i}\""))}}]}""", "eventTypes");
-        yield return Create("a duplicated event type", $$"""{"url":"{{url}}","eventTypes":["order.*","order.*"]}""", "eventTypes");
-        yield return Create("a Cyrillic look-alike in an event type", $$"""{"url":"{{url}}","eventTypes":["\u043Erder.*"]}""", "eventTypes");
+        yield return Create("description nested 10,000 deep", $$"""{"url":"{{Url}}","eventTypes":["order.*"],"description":{{NestedArrays(10_000)}}}""", "description");
+        yield return Create("100,000 event types (over the body cap)", $$"""{"url":"{{Url}}","eventTypes":[{{Repeat("\"a.b\"", 100_000)}}]}""", field: null, expected: RequestEntityTooLarge);
+        yield return Create("50,000 event types (under the body cap)", $$"""{"url":"{{Url}}","eventTypes":[{{Repeat("\"a\"", 50_000)}}]}""", "eventTypes");
+        yield return Create("101 distinct event types", $$"""{"url":"{{Url}}","eventTypes":[{{string.Join(",", Enumerable.Range(0, 101).Select(i => $"\"t{i}\""))}}]}""", "eventTypes");
+        yield return Create("a duplicated event type", $$"""{"url":"{{Url}}","eventTypes":["order.*","order.*"]}""", "eventTypes");
+        yield return Create("a Cyrillic look-alike in an event type", $$"""{"url":"{{Url}}","eventTypes":["\u043Erder.*"]}""", "eventTypes");
         yield return Create("CR/LF in a header value (header injection)", """{"url":"https://example.invalid/hooks","eventTypes":["*"],"headers":{"X-Team":"billing\r\nX-Injected: 1"}}""", "headers");
         yield return Create("LF alone in a header value", """{"url":"https://example.invalid/hooks","eventTypes":["*"],"headers":{"X-Team":"billing\nX-Injected: 1"}}""", "headers");
         yield return Create("NUL in a header value", """{"url":"https://example.invalid/hooks","eventTypes":["*"],"headers":{"X-Team":"bill\u0000ing"}}""", "headers");
@@ -152,14 +152,14 @@ public static class BadRequestCorpus
         yield return Create("a javascript: url", """{"url":"javascript:alert(1)","eventTypes":["*"]}""", "url");
         yield return Create("a file: url", """{"url":"file:///etc/passwd","eventTypes":["*"]}""", "url");
         yield return Create("credentials in the url", """{"url":"https://admin:hunter2@example.invalid/hooks","eventTypes":["*"]}""", "url");
-        yield return Create("a secret that is too short", $$"""{"url":"{{url}}","eventTypes":["*"],"secret":"whsec_c2hvcnQ="}""", "secret");
-        yield return Create("a description of 513 characters", $$"""{"url":"{{url}}","eventTypes":["*"],"description":"{{new string('d', 513)}}"}""", "description");
-        yield return new("a 10 MB body", CreateSubscription, "POST", path, RequestEntityTooLarge) { Body = () => Padded($"{{\"url\":\"{url}\",\"eventTypes\":[\"*\"],\"description\":\"", "\"}", TenMegabytes) };
-        yield return new("application/xml", CreateSubscription, "POST", path, UnsupportedMediaType) { Body = Json($$"""{"url":"{{url}}","eventTypes":["*"]}"""), ContentType = "application/xml" };
-        yield return new("form data", CreateSubscription, "POST", path, UnsupportedMediaType) { Body = Json("url=https://example.invalid&eventTypes=*"), ContentType = "application/x-www-form-urlencoded" };
-        yield return new("a valid subscription with a key off by its last character", CreateSubscription, "POST", path, Unauthorized)
+        yield return Create("a secret that is too short", $$"""{"url":"{{Url}}","eventTypes":["*"],"secret":"whsec_c2hvcnQ="}""", "secret");
+        yield return Create("a description of 513 characters", $$"""{"url":"{{Url}}","eventTypes":["*"],"description":"{{new string('d', 513)}}"}""", "description");
+        yield return new("a 10 MB body", CreateSubscription, "POST", Path, RequestEntityTooLarge) { Body = () => Padded($"{{\"url\":\"{Url}\",\"eventTypes\":[\"*\"],\"description\":\"", "\"}", TenMegabytes) };
+        yield return new("application/xml", CreateSubscription, "POST", Path, UnsupportedMediaType) { Body = Json($$"""{"url":"{{Url}}","eventTypes":["*"]}"""), ContentType = "application/xml" };
+        yield return new("form data", CreateSubscription, "POST", Path, UnsupportedMediaType) { Body = Json("url=https://example.invalid&eventTypes=*"), ContentType = "application/x-www-form-urlencoded" };
+        yield return new("a valid subscription with a key off by its last character", CreateSubscription, "POST", Path, Unauthorized)
         {
-            Body = Json($$"""{"url":"{{url}}","eventTypes":["*"]}"""),
+            Body = Json($$"""{"url":"{{Url}}","eventTypes":["*"]}"""),
             Key = ValidKey[..^1] + "X",
         };
     }
@@ -190,9 +190,9 @@ public static class BadRequestCorpus
 
     private static IEnumerable<BadRequestCase> SubscriptionPatches()
     {
-        const string path = "/api/subscriptions/{subscription}";
+        const string Path = "/api/subscriptions/{subscription}";
         BadRequestCase Patch(string name, string json, System.Net.HttpStatusCode expected, string? field, string? ifMatch = "{etag}") =>
-            new(name, PatchSubscription, "PATCH", path, expected, field)
+            new(name, PatchSubscription, "PATCH", Path, expected, field)
             {
                 Body = Json(json),
                 Headers = ifMatch is null ? [] : [new("If-Match", ifMatch)],
@@ -210,12 +210,12 @@ public static class BadRequestCorpus
         yield return Patch("an attempt to set the secret", """{"secret":"whsec_MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE="}""", BadRequest, "secret");
         yield return Patch("CR/LF in a header value (header injection)", """{"headers":{"X-Team":"a\r\nX-Injected: 1"}}""", BadRequest, "headers");
         yield return Patch("a plain http url", """{"url":"http://example.invalid/hooks"}""", BadRequest, "url");
-        yield return new("a 10 MB body", PatchSubscription, "PATCH", path, RequestEntityTooLarge)
+        yield return new("a 10 MB body", PatchSubscription, "PATCH", Path, RequestEntityTooLarge)
         {
             Body = () => Padded("{\"description\":\"", "\"}", TenMegabytes),
             Headers = [new("If-Match", "{etag}")],
         };
-        yield return new("text/plain", PatchSubscription, "PATCH", path, UnsupportedMediaType)
+        yield return new("text/plain", PatchSubscription, "PATCH", Path, UnsupportedMediaType)
         {
             Body = Json("""{"description":"changed"}"""),
             ContentType = "text/plain",
@@ -256,12 +256,12 @@ public static class BadRequestCorpus
 
         yield return new("a real subscription without a key", SendTest, "POST", "/api/subscriptions/{subscription}/test", Unauthorized) { Key = null };
 
-        const string deliveries = "/api/subscriptions/{subscription}/deliveries";
-        yield return new("limit=0", ListSubscriptionDeliveries, "GET", deliveries + "?limit=0", BadRequest, "limit");
-        yield return new("limit=-5", ListSubscriptionDeliveries, "GET", deliveries + "?limit=-5", BadRequest, "limit");
-        yield return new("limit=99999999999999999999", ListSubscriptionDeliveries, "GET", deliveries + "?limit=99999999999999999999", BadRequest, "limit");
-        yield return new("a forged continuation token", ListSubscriptionDeliveries, "GET", deliveries + "?continuationToken=Zm9yZ2Vk", BadRequest, "continuationToken");
-        yield return new("a real token of the subscriptions listing", ListSubscriptionDeliveries, "GET", deliveries + "?continuationToken={subscriptionsToken}", BadRequest, "continuationToken");
+        const string Deliveries = "/api/subscriptions/{subscription}/deliveries";
+        yield return new("limit=0", ListSubscriptionDeliveries, "GET", Deliveries + "?limit=0", BadRequest, "limit");
+        yield return new("limit=-5", ListSubscriptionDeliveries, "GET", Deliveries + "?limit=-5", BadRequest, "limit");
+        yield return new("limit=99999999999999999999", ListSubscriptionDeliveries, "GET", Deliveries + "?limit=99999999999999999999", BadRequest, "limit");
+        yield return new("a forged continuation token", ListSubscriptionDeliveries, "GET", Deliveries + "?continuationToken=Zm9yZ2Vk", BadRequest, "continuationToken");
+        yield return new("a real token of the subscriptions listing", ListSubscriptionDeliveries, "GET", Deliveries + "?continuationToken={subscriptionsToken}", BadRequest, "continuationToken");
         foreach (var (name, id) in ImpossibleIds.Take(2))
         {
             yield return new(name, ListSubscriptionDeliveries, "GET", $"/api/subscriptions/{id}/deliveries", NotFound);
@@ -292,9 +292,9 @@ public static class BadRequestCorpus
 
     private static IEnumerable<BadRequestCase> Replays()
     {
-        const string path = "/api/dead-letters/replay";
+        const string Path = "/api/dead-letters/replay";
         BadRequestCase Replay(string name, string json, string? field, System.Net.HttpStatusCode expected = BadRequest) =>
-            new(name, ReplayDeadLetters, "POST", path, expected, field) { Body = Json(json) };
+            new(name, ReplayDeadLetters, "POST", Path, expected, field) { Body = Json(json) };
 
         yield return Replay("an inverted time range", """{"since":"2025-02-01T00:00:00Z","until":"2025-01-01T00:00:00Z"}""", "until");
         yield return Replay("an inverted time range across offsets", """{"since":"2025-01-01T02:00:00+01:00","until":"2025-01-01T00:30:00Z"}""", "until");
@@ -306,14 +306,14 @@ public static class BadRequestCorpus
         yield return Replay("an unknown field", """{"dryRun":false,"all":true}""", "all");
         yield return Replay("truncated JSON", """{"dryRun":false""", "body");
         yield return Replay("nesting 10,000 deep", NestedArrays(10_000), "body");
-        yield return new("a 10 MB body, chunked", ReplayDeadLetters, "POST", path, RequestEntityTooLarge)
+        yield return new("a 10 MB body, chunked", ReplayDeadLetters, "POST", Path, RequestEntityTooLarge)
         {
             Body = () => Padded("{\"eventType\":\"", "\",\"dryRun\":false}", TenMegabytes),
             Raw = true,
         };
-        yield return new("text/plain", ReplayDeadLetters, "POST", path, UnsupportedMediaType) { Body = Json("""{"dryRun":false}"""), ContentType = "text/plain" };
-        yield return new("a real replay without a key", ReplayDeadLetters, "POST", path, Unauthorized) { Body = Json("""{"dryRun":false}"""), Key = null };
-        yield return new("a real replay with a wrong key in the code parameter", ReplayDeadLetters, "POST", path + "?code=wrong", Unauthorized) { Body = Json("""{"dryRun":false}"""), Key = null };
+        yield return new("text/plain", ReplayDeadLetters, "POST", Path, UnsupportedMediaType) { Body = Json("""{"dryRun":false}"""), ContentType = "text/plain" };
+        yield return new("a real replay without a key", ReplayDeadLetters, "POST", Path, Unauthorized) { Body = Json("""{"dryRun":false}"""), Key = null };
+        yield return new("a real replay with a wrong key in the code parameter", ReplayDeadLetters, "POST", Path + "?code=wrong", Unauthorized) { Body = Json("""{"dryRun":false}"""), Key = null };
     }
 
     /// <summary>An If-Match value as this API writes them: the store ETag base64url-encoded and quoted.</summary>

@@ -6,22 +6,22 @@ namespace WebhookFunctions.ServiceBusTests.Broker;
 /// <summary>Peek-lock, settlement and redelivery as Service Bus does them, through the SDK's sender and receiver.</summary>
 public sealed class BrokerDeliveryTests : IAsyncDisposable
 {
-    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _clock = BrokerClock.Create();
-    private readonly ServiceBusBroker _broker;
-    private readonly ServiceBusClient _client;
+    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider clock = BrokerClock.Create();
+    private readonly ServiceBusBroker broker;
+    private readonly ServiceBusClient client;
 
     public BrokerDeliveryTests()
     {
-        _broker = new ServiceBusBroker(_clock);
-        _broker.CreateQueue("jobs", new EntityOptions { MaxDeliveryCount = 3, LockDuration = TimeSpan.FromSeconds(30) });
-        _client = _broker.CreateClient();
+        broker = new ServiceBusBroker(clock);
+        broker.CreateQueue("jobs", new EntityOptions { MaxDeliveryCount = 3, LockDuration = TimeSpan.FromSeconds(30) });
+        client = broker.CreateClient();
     }
 
     [Fact]
     public async Task A_received_message_is_locked_until_settled_so_no_other_receive_gets_it()
     {
         await SendAsync("m1");
-        var receiver = _client.CreateReceiver("jobs");
+        var receiver = client.CreateReceiver("jobs");
 
         var first = await receiver.ReceiveMessageAsync();
         var second = await receiver.ReceiveMessageAsync();
@@ -37,12 +37,12 @@ public sealed class BrokerDeliveryTests : IAsyncDisposable
     public async Task Complete_removes_the_message_and_a_second_settlement_finds_the_lock_lost()
     {
         await SendAsync("m1");
-        var receiver = _client.CreateReceiver("jobs");
+        var receiver = client.CreateReceiver("jobs");
         var message = (await receiver.ReceiveMessageAsync())!;
 
         await receiver.CompleteMessageAsync(message);
 
-        Assert.Empty(_broker.Peek("jobs"));
+        Assert.Empty(broker.Peek("jobs"));
         var lost = await Assert.ThrowsAsync<ServiceBusException>(() => receiver.CompleteMessageAsync(message));
         Assert.Equal(ServiceBusFailureReason.MessageLockLost, lost.Reason);
     }
@@ -51,7 +51,7 @@ public sealed class BrokerDeliveryTests : IAsyncDisposable
     public async Task Abandon_redelivers_with_the_delivery_count_raised_and_the_properties_merged()
     {
         await SendAsync("m1");
-        var receiver = _client.CreateReceiver("jobs");
+        var receiver = client.CreateReceiver("jobs");
         var first = (await receiver.ReceiveMessageAsync())!;
 
         await receiver.AbandonMessageAsync(first, new Dictionary<string, object> { ["note"] = "retry" });
@@ -68,12 +68,12 @@ public sealed class BrokerDeliveryTests : IAsyncDisposable
     public async Task An_expired_lock_releases_the_message_and_its_settlement_then_fails()
     {
         await SendAsync("m1");
-        var receiver = _client.CreateReceiver("jobs");
+        var receiver = client.CreateReceiver("jobs");
         var first = (await receiver.ReceiveMessageAsync())!;
 
-        _clock.Advance(TimeSpan.FromSeconds(29));
+        clock.Advance(TimeSpan.FromSeconds(29));
         Assert.Null(await receiver.ReceiveMessageAsync());
-        _clock.Advance(TimeSpan.FromSeconds(1));
+        clock.Advance(TimeSpan.FromSeconds(1));
         var again = await receiver.ReceiveMessageAsync();
 
         Assert.Equal(2, again?.DeliveryCount);
@@ -85,29 +85,29 @@ public sealed class BrokerDeliveryTests : IAsyncDisposable
     public async Task A_renewed_lock_holds_past_the_first_expiry()
     {
         await SendAsync("m1");
-        var receiver = _client.CreateReceiver("jobs");
+        var receiver = client.CreateReceiver("jobs");
         var message = (await receiver.ReceiveMessageAsync())!;
 
-        _clock.Advance(TimeSpan.FromSeconds(20));
+        clock.Advance(TimeSpan.FromSeconds(20));
         await receiver.RenewMessageLockAsync(message);
-        _clock.Advance(TimeSpan.FromSeconds(20));
+        clock.Advance(TimeSpan.FromSeconds(20));
 
         Assert.Null(await receiver.ReceiveMessageAsync());
         await receiver.CompleteMessageAsync(message);
-        Assert.Empty(_broker.Peek("jobs"));
+        Assert.Empty(broker.Peek("jobs"));
     }
 
     [Fact]
     public async Task Dead_lettering_moves_the_message_with_reason_description_and_properties_keeping_its_sequence_number()
     {
         await SendAsync("m1", ("eventId", "evt_1"));
-        var receiver = _client.CreateReceiver("jobs");
+        var receiver = client.CreateReceiver("jobs");
         var message = (await receiver.ReceiveMessageAsync())!;
 
         await receiver.DeadLetterMessageAsync(message, new Dictionary<string, object> { ["attempts"] = 7 }, "endpointGone", "410 from the receiver");
 
-        Assert.Empty(_broker.Peek("jobs"));
-        var deadLetter = Assert.Single(_broker.Peek(EntityPaths.DeadLetter("jobs")));
+        Assert.Empty(broker.Peek("jobs"));
+        var deadLetter = Assert.Single(broker.Peek(EntityPaths.DeadLetter("jobs")));
         Assert.Equal(message.SequenceNumber, deadLetter.SequenceNumber);
         Assert.Equal("endpointGone", deadLetter.DeadLetterReason);
         Assert.Equal("410 from the receiver", deadLetter.DeadLetterErrorDescription);
@@ -121,9 +121,9 @@ public sealed class BrokerDeliveryTests : IAsyncDisposable
     public async Task The_dead_letter_sub_queue_is_received_and_completed_like_an_entity_without_a_delivery_limit()
     {
         await SendAsync("m1");
-        var receiver = _client.CreateReceiver("jobs");
+        var receiver = client.CreateReceiver("jobs");
         await receiver.DeadLetterMessageAsync((await receiver.ReceiveMessageAsync())!, "why", "because");
-        var deadLetters = _client.CreateReceiver("jobs", new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter });
+        var deadLetters = client.CreateReceiver("jobs", new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter });
 
         for (var i = 0; i < 5; i++)
         {
@@ -135,14 +135,14 @@ public sealed class BrokerDeliveryTests : IAsyncDisposable
 
         Assert.Equal("jobs/$DeadLetterQueue", deadLetters.EntityPath);
         Assert.Equal(7, message.DeliveryCount);
-        Assert.Empty(_broker.Peek(EntityPaths.DeadLetter("jobs")));
+        Assert.Empty(broker.Peek(EntityPaths.DeadLetter("jobs")));
     }
 
     [Fact]
     public async Task After_its_last_permitted_delivery_is_abandoned_the_broker_dead_letters_the_message_itself()
     {
         await SendAsync("m1");
-        var receiver = _client.CreateReceiver("jobs");
+        var receiver = client.CreateReceiver("jobs");
 
         for (var delivery = 1; delivery <= 3; delivery++)
         {
@@ -152,7 +152,7 @@ public sealed class BrokerDeliveryTests : IAsyncDisposable
         }
 
         Assert.Null(await receiver.ReceiveMessageAsync());
-        var deadLetter = Assert.Single(_broker.Peek(EntityPaths.DeadLetter("jobs")));
+        var deadLetter = Assert.Single(broker.Peek(EntityPaths.DeadLetter("jobs")));
         Assert.Equal("MaxDeliveryCountExceeded", deadLetter.DeadLetterReason);
         Assert.Equal("Message could not be consumed after 3 delivery attempts.", deadLetter.DeadLetterErrorDescription);
         Assert.Equal(3, deadLetter.DeliveryCount);
@@ -165,23 +165,23 @@ public sealed class BrokerDeliveryTests : IAsyncDisposable
 
         for (var delivery = 0; delivery < 3; delivery++)
         {
-            Assert.NotNull(_broker.ReceiveNext("jobs"));
-            _clock.Advance(TimeSpan.FromSeconds(30));
+            Assert.NotNull(broker.ReceiveNext("jobs"));
+            clock.Advance(TimeSpan.FromSeconds(30));
         }
 
-        Assert.Null(_broker.ReceiveNext("jobs"));
-        Assert.Equal("MaxDeliveryCountExceeded", Assert.Single(_broker.Peek(EntityPaths.DeadLetter("jobs"))).DeadLetterReason);
+        Assert.Null(broker.ReceiveNext("jobs"));
+        Assert.Equal("MaxDeliveryCountExceeded", Assert.Single(broker.Peek(EntityPaths.DeadLetter("jobs"))).DeadLetterReason);
     }
 
     [Fact]
     public async Task Receive_and_delete_takes_the_message_away_and_leaves_nothing_to_settle()
     {
         await SendAsync("m1");
-        var receiver = _client.CreateReceiver("jobs", new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.ReceiveAndDelete });
+        var receiver = client.CreateReceiver("jobs", new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.ReceiveAndDelete });
 
         var message = (await receiver.ReceiveMessageAsync())!;
 
-        Assert.Empty(_broker.Peek("jobs"));
+        Assert.Empty(broker.Peek("jobs"));
         Assert.Equal(Guid.Empty, Guid.Parse(message.LockToken));
         await Assert.ThrowsAsync<InvalidOperationException>(() => receiver.CompleteMessageAsync(message));
     }
@@ -190,7 +190,7 @@ public sealed class BrokerDeliveryTests : IAsyncDisposable
     public async Task A_peeked_message_has_no_lock_to_settle()
     {
         await SendAsync("m1");
-        var receiver = _client.CreateReceiver("jobs");
+        var receiver = client.CreateReceiver("jobs");
 
         var peeked = (await receiver.PeekMessageAsync())!;
 
@@ -201,11 +201,11 @@ public sealed class BrokerDeliveryTests : IAsyncDisposable
     [Fact]
     public async Task A_receiver_settles_only_messages_of_its_own_entity()
     {
-        _broker.CreateQueue("other");
+        broker.CreateQueue("other");
         await SendAsync("m1");
-        var message = (await _client.CreateReceiver("jobs").ReceiveMessageAsync())!;
+        var message = (await client.CreateReceiver("jobs").ReceiveMessageAsync())!;
 
-        var lost = await Assert.ThrowsAsync<ServiceBusException>(() => _client.CreateReceiver("other").CompleteMessageAsync(message));
+        var lost = await Assert.ThrowsAsync<ServiceBusException>(() => client.CreateReceiver("other").CompleteMessageAsync(message));
 
         Assert.Equal(ServiceBusFailureReason.MessageLockLost, lost.Reason);
     }
@@ -214,7 +214,7 @@ public sealed class BrokerDeliveryTests : IAsyncDisposable
     public async Task A_reason_given_both_as_argument_and_as_property_is_refused()
     {
         await SendAsync("m1");
-        var receiver = _client.CreateReceiver("jobs");
+        var receiver = client.CreateReceiver("jobs");
         var message = (await receiver.ReceiveMessageAsync())!;
 
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
@@ -228,7 +228,7 @@ public sealed class BrokerDeliveryTests : IAsyncDisposable
         await SendAsync("m2");
         await SendAsync("m3");
 
-        var batch = await _client.CreateReceiver("jobs").ReceiveMessagesAsync(2, TimeSpan.FromSeconds(1));
+        var batch = await client.CreateReceiver("jobs").ReceiveMessagesAsync(2, TimeSpan.FromSeconds(1));
 
         Assert.Equal(["m1", "m2"], batch.Select(m => m.MessageId));
     }
@@ -236,8 +236,8 @@ public sealed class BrokerDeliveryTests : IAsyncDisposable
     [Fact]
     public async Task Closed_senders_and_receivers_refuse_work_and_cancelled_calls_do_nothing()
     {
-        var sender = _client.CreateSender("jobs");
-        var receiver = _client.CreateReceiver("jobs");
+        var sender = client.CreateSender("jobs");
+        var receiver = client.CreateReceiver("jobs");
         await sender.DisposeAsync();
         await receiver.DisposeAsync();
 
@@ -245,11 +245,11 @@ public sealed class BrokerDeliveryTests : IAsyncDisposable
         Assert.True(receiver.IsClosed);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => sender.SendMessageAsync(new ServiceBusMessage("x")));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => receiver.ReceiveMessagesAsync(1));
-        await Assert.ThrowsAsync<TaskCanceledException>(() => _client.CreateSender("jobs").SendMessageAsync(new ServiceBusMessage("x"), new CancellationToken(canceled: true)));
-        Assert.Empty(_broker.Peek("jobs"));
+        await Assert.ThrowsAsync<TaskCanceledException>(() => client.CreateSender("jobs").SendMessageAsync(new ServiceBusMessage("x"), new CancellationToken(canceled: true)));
+        Assert.Empty(broker.Peek("jobs"));
     }
 
-    public async ValueTask DisposeAsync() => await _client.DisposeAsync();
+    public async ValueTask DisposeAsync() => await client.DisposeAsync();
 
     private Task SendAsync(string messageId, params (string Name, object Value)[] properties)
     {
@@ -259,6 +259,6 @@ public sealed class BrokerDeliveryTests : IAsyncDisposable
             message.ApplicationProperties[name] = value;
         }
 
-        return _client.CreateSender("jobs").SendMessageAsync(message);
+        return client.CreateSender("jobs").SendMessageAsync(message);
     }
 }

@@ -7,13 +7,13 @@ namespace WebhookFunctions.ServiceBusTests.Broker;
 /// <summary>What a message may carry and how much of it fits, as the SDK and the service decide.</summary>
 public sealed class BrokerMessageTests
 {
-    private readonly ServiceBusBroker _broker = new(BrokerClock.Create(), maxMessageSizeInBytes: 2048);
-    private readonly ServiceBusClient _client;
+    private readonly ServiceBusBroker broker = new(BrokerClock.Create(), maxMessageSizeInBytes: 2048);
+    private readonly ServiceBusClient client;
 
     public BrokerMessageTests()
     {
-        _broker.CreateQueue("jobs");
-        _client = _broker.CreateClient();
+        broker.CreateQueue("jobs");
+        client = broker.CreateClient();
     }
 
     public static TheoryData<object> PropertyValues() =>
@@ -29,7 +29,7 @@ public sealed class BrokerMessageTests
     {
         var sdkAccepts = SdkEncodes(value);
 
-        var sent = await Record.ExceptionAsync(() => _client.CreateSender("jobs").SendMessageAsync(Message(("p", value))));
+        var sent = await Record.ExceptionAsync(() => client.CreateSender("jobs").SendMessageAsync(Message(("p", value))));
 
         Assert.Equal(sdkAccepts, sent is null);
         if (!sdkAccepts)
@@ -44,8 +44,8 @@ public sealed class BrokerMessageTests
         var local = new DateTimeOffset(2026, 3, 2, 11, 15, 30, TimeSpan.FromHours(2));
         var unspecified = new DateTime(2026, 3, 2, 9, 15, 30, 123, DateTimeKind.Unspecified).AddTicks(4567);
 
-        await _client.CreateSender("jobs").SendMessageAsync(Message(("offset", local), ("time", unspecified), ("stream", new MemoryStream([7, 8])), ("nothing", null!)));
-        var received = (await _client.CreateReceiver("jobs").ReceiveMessageAsync())!;
+        await client.CreateSender("jobs").SendMessageAsync(Message(("offset", local), ("time", unspecified), ("stream", new MemoryStream([7, 8])), ("nothing", null!)));
+        var received = (await client.CreateReceiver("jobs").ReceiveMessageAsync())!;
 
         Assert.Equal(TimeSpan.Zero, ((DateTimeOffset)received.ApplicationProperties["offset"]).Offset);
         Assert.Equal(local, received.ApplicationProperties["offset"]);
@@ -57,21 +57,21 @@ public sealed class BrokerMessageTests
     [Fact]
     public async Task Settlement_properties_must_be_AMQP_encodable_too()
     {
-        await _client.CreateSender("jobs").SendMessageAsync(Message());
-        var receiver = _client.CreateReceiver("jobs");
+        await client.CreateSender("jobs").SendMessageAsync(Message());
+        var receiver = client.CreateReceiver("jobs");
         var message = (await receiver.ReceiveMessageAsync())!;
 
         await Assert.ThrowsAsync<SerializationException>(() => receiver.DeadLetterMessageAsync(message, new Dictionary<string, object> { ["bad"] = new object() }, "why"));
-        Assert.Throws<SerializationException>(() => _broker.Abandon(message.LockToken, new Dictionary<string, object> { ["bad"] = new List<int>() }));
+        Assert.Throws<SerializationException>(() => broker.Abandon(message.LockToken, new Dictionary<string, object> { ["bad"] = new List<int>() }));
 
-        _broker.DeadLetter(message.LockToken, new Dictionary<string, object> { ["attempts"] = 3 }, "why", "because");
-        Assert.Equal(3, Assert.Single(_broker.Peek(EntityPaths.DeadLetter("jobs"))).ApplicationProperties["attempts"]);
+        broker.DeadLetter(message.LockToken, new Dictionary<string, object> { ["attempts"] = 3 }, "why", "because");
+        Assert.Equal(3, Assert.Single(broker.Peek(EntityPaths.DeadLetter("jobs"))).ApplicationProperties["attempts"]);
     }
 
     [Fact]
     public async Task A_batch_takes_messages_until_the_next_would_pass_its_size_limit()
     {
-        var sender = _client.CreateSender("jobs");
+        var sender = client.CreateSender("jobs");
         using var batch = await sender.CreateMessageBatchAsync();
         var added = 0;
         while (batch.TryAddMessage(Message(("n", added))))
@@ -84,13 +84,13 @@ public sealed class BrokerMessageTests
         Assert.Equal(2048, batch.MaxSizeInBytes);
         Assert.InRange(added, 2, 100);
         Assert.Equal(added, batch.Count);
-        Assert.Equal(Enumerable.Range(0, added), _broker.Peek("jobs").Select(m => (int)m.ApplicationProperties["n"]));
+        Assert.Equal(Enumerable.Range(0, added), broker.Peek("jobs").Select(m => (int)m.ApplicationProperties["n"]));
     }
 
     [Fact]
     public async Task A_batch_may_ask_for_a_lower_limit_but_not_a_higher_one()
     {
-        var sender = _client.CreateSender("jobs");
+        var sender = client.CreateSender("jobs");
 
         using var small = await sender.CreateMessageBatchAsync(new CreateMessageBatchOptions { MaxSizeInBytes = 300 });
         var big = Message(("pad", new string('x', 400)));
@@ -103,14 +103,14 @@ public sealed class BrokerMessageTests
     [Fact]
     public async Task A_message_or_a_set_of_messages_larger_than_the_entity_accepts_is_refused_whole()
     {
-        var sender = _client.CreateSender("jobs");
+        var sender = client.CreateSender("jobs");
 
         var tooLarge = await Assert.ThrowsAsync<ServiceBusException>(() => sender.SendMessageAsync(new ServiceBusMessage(new byte[3000])));
         var tooMany = await Assert.ThrowsAsync<ServiceBusException>(() => sender.SendMessagesAsync(Enumerable.Range(0, 3).Select(_ => new ServiceBusMessage(new byte[800]))));
 
         Assert.Equal(ServiceBusFailureReason.MessageSizeExceeded, tooLarge.Reason);
         Assert.Equal(ServiceBusFailureReason.MessageSizeExceeded, tooMany.Reason);
-        Assert.Empty(_broker.Peek("jobs"));
+        Assert.Empty(broker.Peek("jobs"));
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class BrokerMessageTests
     {
         using var foreign = ServiceBusModelFactory.ServiceBusMessageBatch(0, new List<ServiceBusMessage>());
 
-        await Assert.ThrowsAsync<ArgumentException>(() => _client.CreateSender("jobs").SendMessagesAsync(foreign));
+        await Assert.ThrowsAsync<ArgumentException>(() => client.CreateSender("jobs").SendMessagesAsync(foreign));
     }
 
     /// <summary>The SDK encodes a message's properties when a batch (here the model factory's) takes it.</summary>

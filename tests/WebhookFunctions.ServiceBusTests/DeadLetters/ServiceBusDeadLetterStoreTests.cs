@@ -18,12 +18,12 @@ namespace WebhookFunctions.ServiceBusTests.DeadLetters;
 
 public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
 {
-    private readonly TransportHarness _harness = new();
-    private readonly ServiceBusDeadLetterStore _store;
-    private readonly InMemorySubscriptionStore _subscriptions = new();
-    private readonly InMemoryEventStore _events = new();
+    private readonly TransportHarness harness = new();
+    private readonly ServiceBusDeadLetterStore store;
+    private readonly InMemorySubscriptionStore subscriptions = new();
+    private readonly InMemoryEventStore events = new();
 
-    public ServiceBusDeadLetterStoreTests() => _store = new ServiceBusDeadLetterStore(_harness.Client);
+    public ServiceBusDeadLetterStoreTests() => store = new ServiceBusDeadLetterStore(harness.Client);
 
     [Fact]
     public async Task A_dead_letter_written_by_the_settlement_is_listed_as_it_was_written()
@@ -31,7 +31,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         var original = Sample("evt_1", "sub_a");
         await DeadLetterAsync(original);
 
-        var page = await _store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
+        var page = await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
 
         Assert.Equal([original], page.Items);
         Assert.Null(page.ContinuationToken);
@@ -52,7 +52,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         string? token = null;
         do
         {
-            var page = await _store.ListAsync(new DeadLetterFilter(), 120, token, CancellationToken.None);
+            var page = await store.ListAsync(new DeadLetterFilter(), 120, token, CancellationToken.None);
             listed.AddRange(page.Items);
             tokens.Add(token = page.ContinuationToken);
         }
@@ -70,8 +70,8 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
             await DeadLetterAsync(Sample($"evt_{i:00}", i % 3 == 0 ? "sub_b" : "sub_a"));
         }
 
-        var first = await _store.ListAsync(new DeadLetterFilter(SubscriptionId: "sub_b"), 6, null, CancellationToken.None);
-        var rest = await _store.ListAsync(new DeadLetterFilter(SubscriptionId: "sub_b"), 6, first.ContinuationToken, CancellationToken.None);
+        var first = await store.ListAsync(new DeadLetterFilter(SubscriptionId: "sub_b"), 6, null, CancellationToken.None);
+        var rest = await store.ListAsync(new DeadLetterFilter(SubscriptionId: "sub_b"), 6, first.ContinuationToken, CancellationToken.None);
 
         Assert.Equal(["evt_00", "evt_03", "evt_06", "evt_09", "evt_12", "evt_15"], first.Items.Select(d => d.EventId));
         Assert.Equal(["evt_18", "evt_21", "evt_24", "evt_27"], rest.Items.Select(d => d.EventId));
@@ -89,8 +89,8 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         await DeadLetterAsync(Sample("evt_wanted", "sub_b"));
         var filter = new DeadLetterFilter(SubscriptionId: "sub_b");
 
-        var first = await _store.ListAsync(filter, 10, null, CancellationToken.None);
-        var second = await _store.ListAsync(filter, 10, first.ContinuationToken, CancellationToken.None);
+        var first = await store.ListAsync(filter, 10, null, CancellationToken.None);
+        var second = await store.ListAsync(filter, 10, first.ContinuationToken, CancellationToken.None);
 
         Assert.Empty(first.Items);
         Assert.Equal(DeadLetterCursor.Encode(DeadLetterStage.Delivery, ServiceBusDeadLetterStore.ScanLimit + 1), first.ContinuationToken);
@@ -100,23 +100,23 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
     [Fact]
     public async Task A_token_from_elsewhere_is_refused()
     {
-        await Assert.ThrowsAsync<InvalidContinuationTokenException>(() => _store.ListAsync(new DeadLetterFilter(), 10, "not-a-token", CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidContinuationTokenException>(() => store.ListAsync(new DeadLetterFilter(), 10, "not-a-token", CancellationToken.None));
     }
 
     [Fact]
     public async Task Messages_the_broker_dead_lettered_itself_are_listed_from_their_delivery_job()
     {
         var job = new DeliveryJob("evt_stuck", "order.created", ["sub_a"], Attempt: 4, null, FirstAttemptAt: TransportHarness.Start.AddHours(-1), LastStatusCode: 503);
-        _harness.Broker.Send(WebhookTopology.Deliveries, ServiceBusMessages.From(DeliveryMessageShape.For(job)));
+        harness.Broker.Send(WebhookTopology.Deliveries, ServiceBusMessages.From(DeliveryMessageShape.For(job)));
         for (var delivery = 0; delivery < MessagingNames.MaxDeliveryCount; delivery++)
         {
-            _harness.Broker.Abandon(_harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!.LockToken);
+            harness.Broker.Abandon(harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!.LockToken);
         }
 
-        _harness.Broker.Send(WebhookTopology.Deliveries, ServiceBusMessages.From(DeliveryMessageShape.For(job with { EventId = "evt_old" })));
-        _harness.Clock.Advance(WebhookTopology.MessageTimeToLive);
+        harness.Broker.Send(WebhookTopology.Deliveries, ServiceBusMessages.From(DeliveryMessageShape.For(job with { EventId = "evt_old" })));
+        harness.Clock.Advance(WebhookTopology.MessageTimeToLive);
 
-        var page = await _store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
+        var page = await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
 
         var stuck = page.Items.Single(d => d.EventId == "evt_stuck");
         Assert.Equal(("sub_a", "order.created", DeadLetterReason.MaxAttemptsExceeded, 4, 503), (stuck.SubscriptionId, stuck.EventType, stuck.Reason, stuck.Attempts, stuck.LastStatusCode));
@@ -130,14 +130,14 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
     [Fact]
     public async Task A_dead_lettered_message_that_names_no_delivery_is_left_out()
     {
-        _harness.Broker.Send(WebhookTopology.Deliveries, new ServiceBusMessage("not a job"));
-        _harness.Broker.DeadLetter(_harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!.LockToken, null, DeadLetterMessageShape.InvalidBodyReason, "not json");
+        harness.Broker.Send(WebhookTopology.Deliveries, new ServiceBusMessage("not a job"));
+        harness.Broker.DeadLetter(harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!.LockToken, null, DeadLetterMessageShape.InvalidBodyReason, "not json");
         await DeadLetterAsync(Sample("evt_1", "sub_a"));
 
-        var page = await _store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
+        var page = await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
 
         Assert.Equal("evt_1", Assert.Single(page.Items).EventId);
-        Assert.Equal(2, _harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters).Count);
+        Assert.Equal(2, harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters).Count);
     }
 
     [Fact]
@@ -147,10 +147,10 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         await DeadLetterAsync(Sample("evt_2", "sub_b"));
         await DeadLetterAsync(Sample("evt_3", "sub_a"));
 
-        var count = await _store.ReplayAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), dryRun: true, (_, _) => throw new InvalidOperationException("a dry run requeues nothing"), CancellationToken.None);
+        var count = await store.ReplayAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), dryRun: true, (_, _) => throw new InvalidOperationException("a dry run requeues nothing"), CancellationToken.None);
 
         Assert.Equal(new ReplayCount(2, 0), count);
-        Assert.Equal(3, _harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters).Count);
+        Assert.Equal(3, harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters).Count);
     }
 
     [Fact]
@@ -164,10 +164,10 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         var count = await service.ReplayAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), dryRun: false, CancellationToken.None);
 
         Assert.Equal((2, 2), (count.Value!.Matched, count.Value.Replayed));
-        Assert.Equal(["evt_1:sub_a:1", "evt_3:sub_a:1"], _harness.Broker.Peek(WebhookTopology.Deliveries).Select(m => m.MessageId));
-        var left = Assert.Single(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
+        Assert.Equal(["evt_1:sub_a:1", "evt_3:sub_a:1"], harness.Broker.Peek(WebhookTopology.Deliveries).Select(m => m.MessageId));
+        var left = Assert.Single(harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
         Assert.Equal("sub_b", left.ApplicationProperties["subscriptionId"]);
-        Assert.NotNull(_harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
+        Assert.NotNull(harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
     }
 
     [Fact]
@@ -176,18 +176,18 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         await DeadLetterAsync(Sample("evt_1", "sub_a"));
         var service = ReplayService();
 
-        using (_harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException(true, "unreachable", WebhookTopology.Deliveries, ServiceBusFailureReason.ServiceCommunicationProblem)))
+        using (harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException(true, "unreachable", WebhookTopology.Deliveries, ServiceBusFailureReason.ServiceCommunicationProblem)))
         {
             await Assert.ThrowsAsync<ServiceBusException>(() => service.ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None));
         }
 
-        Assert.Empty(_harness.Broker.Peek(WebhookTopology.Deliveries));
-        var kept = Assert.Single(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
+        Assert.Empty(harness.Broker.Peek(WebhookTopology.Deliveries));
+        var kept = Assert.Single(harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
         Assert.Equal(default, kept.LockedUntil);
         var second = (await service.ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None)).Value!;
         Assert.Equal((1, 1), (second.Matched, second.Replayed));
-        Assert.Empty(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
-        Assert.Equal("evt_1:sub_a:1", Assert.Single(_harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
+        Assert.Empty(harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
+        Assert.Equal("evt_1:sub_a:1", Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
     }
 
     [Fact]
@@ -195,10 +195,10 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
     {
         await DeadLetterAsync(Sample("evt_1", "sub_a"));
         await DeadLetterAsync(Sample("evt_2", "sub_a"));
-        var queue = new ServiceBusDeliveryQueue(_harness.Client);
+        var queue = new ServiceBusDeliveryQueue(harness.Client);
         var calls = 0;
 
-        await Assert.ThrowsAsync<TimeoutException>(() => _store.ReplayAsync(
+        await Assert.ThrowsAsync<TimeoutException>(() => store.ReplayAsync(
             new DeadLetterFilter(),
             dryRun: false,
             (deadLetter, token) => ++calls == 1
@@ -206,9 +206,9 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
                 : throw new TimeoutException(),
             CancellationToken.None));
 
-        Assert.Equal("evt_1:sub_a:1", Assert.Single(_harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
-        Assert.Equal("evt_2", Assert.Single(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters)).ApplicationProperties["eventId"]);
-        Assert.NotNull(_harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
+        Assert.Equal("evt_1:sub_a:1", Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
+        Assert.Equal("evt_2", Assert.Single(harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters)).ApplicationProperties["eventId"]);
+        Assert.NotNull(harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
     }
 
     [Fact]
@@ -217,8 +217,8 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         await DeadLetterAsync(Sample("evt_1", "sub_a"));
         var unreachable = () => new ServiceBusException(true, "unreachable", WebhookTopology.Deliveries, ServiceBusFailureReason.ServiceCommunicationProblem);
 
-        using (_harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, unreachable))
-        using (_harness.Broker.Fail(WebhookTopology.DeliveriesDeadLetters, BrokerOperations.Settle, () => new ServiceBusException(true, "abandon timed out", WebhookTopology.DeliveriesDeadLetters, ServiceBusFailureReason.ServiceTimeout)))
+        using (harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, unreachable))
+        using (harness.Broker.Fail(WebhookTopology.DeliveriesDeadLetters, BrokerOperations.Settle, () => new ServiceBusException(true, "abandon timed out", WebhookTopology.DeliveriesDeadLetters, ServiceBusFailureReason.ServiceTimeout)))
         {
             var error = await Assert.ThrowsAsync<ServiceBusException>(() =>
                 ReplayService()
@@ -226,9 +226,9 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
             Assert.Equal(ServiceBusFailureReason.ServiceCommunicationProblem, error.Reason);
         }
 
-        Assert.Null(_harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
-        _harness.Clock.Advance(MessagingNames.LockDuration);
-        Assert.NotNull(_harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
+        Assert.Null(harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
+        harness.Clock.Advance(MessagingNames.LockDuration);
+        Assert.NotNull(harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
     }
 
     [Fact]
@@ -237,7 +237,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         await DeadLetterAsync(Sample("evt_1", "sub_a"));
         await StrandNoticeAsync("evt_2");
 
-        var page = await _store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
+        var page = await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
 
         Assert.Equal([("evt_1", DeadLetterStage.Delivery), ("evt_2", DeadLetterStage.FanOut)], page.Items.Select(d => (d.EventId, d.Stage)));
         var fanOut = page.Items[1];
@@ -254,11 +254,11 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         await DeadLetterAsync(Sample("evt_1", "sub_a"));
         await StrandNoticeAsync("evt_2");
 
-        var fanOut = await _store.ListAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), 10, null, CancellationToken.None);
-        var deliveries = await _store.ListAsync(new DeadLetterFilter(Stage: DeadLetterStage.Delivery), 10, null, CancellationToken.None);
-        var bySubscription = await _store.ListAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), 10, null, CancellationToken.None);
-        var count = await _store.ReplayAsync(new DeadLetterFilter(), dryRun: true, (_, _) => Task.FromResult(true), CancellationToken.None);
-        var fanOutCount = await _store.ReplayAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), dryRun: true, (_, _) => Task.FromResult(true), CancellationToken.None);
+        var fanOut = await store.ListAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), 10, null, CancellationToken.None);
+        var deliveries = await store.ListAsync(new DeadLetterFilter(Stage: DeadLetterStage.Delivery), 10, null, CancellationToken.None);
+        var bySubscription = await store.ListAsync(new DeadLetterFilter(SubscriptionId: "sub_a"), 10, null, CancellationToken.None);
+        var count = await store.ReplayAsync(new DeadLetterFilter(), dryRun: true, (_, _) => Task.FromResult(true), CancellationToken.None);
+        var fanOutCount = await store.ReplayAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), dryRun: true, (_, _) => Task.FromResult(true), CancellationToken.None);
 
         Assert.Equal("evt_2", Assert.Single(fanOut.Items).EventId);
         Assert.Equal("evt_1", Assert.Single(deliveries.Items).EventId);
@@ -274,8 +274,8 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         await StrandNoticeAsync("evt_3");
         await StrandNoticeAsync("evt_4");
 
-        var first = await _store.ListAsync(new DeadLetterFilter(), 3, null, CancellationToken.None);
-        var second = await _store.ListAsync(new DeadLetterFilter(), 3, first.ContinuationToken, CancellationToken.None);
+        var first = await store.ListAsync(new DeadLetterFilter(), 3, null, CancellationToken.None);
+        var second = await store.ListAsync(new DeadLetterFilter(), 3, first.ContinuationToken, CancellationToken.None);
 
         Assert.Equal(["evt_1", "evt_2", "evt_3"], first.Items.Select(d => d.EventId));
         Assert.Equal(DeadLetterStage.FanOut, DeadLetterCursor.Decode(first.ContinuationToken)?.Source);
@@ -292,8 +292,8 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         var count = await service.ReplayAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), dryRun: false, CancellationToken.None);
 
         Assert.Equal((1, 1), (count.Value!.Matched, count.Value.Replayed));
-        Assert.Empty(_harness.Broker.Peek(EntityPaths.DeadLetter(WebhookTopology.FanOutSubscription)));
-        var resent = Assert.Single(_harness.Broker.Peek(WebhookTopology.FanOutSubscription));
+        Assert.Empty(harness.Broker.Peek(EntityPaths.DeadLetter(WebhookTopology.FanOutSubscription)));
+        var resent = Assert.Single(harness.Broker.Peek(WebhookTopology.FanOutSubscription));
         Assert.StartsWith("evt_1#r", resent.MessageId, StringComparison.Ordinal);
         Assert.Equal(("evt_1", 0), (MessageCodec.DecodeEventNotice(resent.Body.ToMemory().Span).EventId, resent.DeliveryCount));
     }
@@ -301,10 +301,10 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
     [Fact]
     public async Task A_dead_lettered_message_in_the_fan_out_sub_queue_that_names_no_event_is_left_out()
     {
-        _harness.Broker.Send(MessagingNames.Events, new ServiceBusMessage("not a notice") { MessageId = "junk" });
-        _harness.Broker.DeadLetter(_harness.Broker.ReceiveNext(WebhookTopology.FanOutSubscription)!.LockToken, null, DeadLetterMessageShape.InvalidBodyReason, "not json");
+        harness.Broker.Send(MessagingNames.Events, new ServiceBusMessage("not a notice") { MessageId = "junk" });
+        harness.Broker.DeadLetter(harness.Broker.ReceiveNext(WebhookTopology.FanOutSubscription)!.LockToken, null, DeadLetterMessageShape.InvalidBodyReason, "not json");
 
-        var page = await _store.ListAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), 10, null, CancellationToken.None);
+        var page = await store.ListAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), 10, null, CancellationToken.None);
 
         Assert.Empty(page.Items);
         Assert.Null(page.ContinuationToken);
@@ -316,28 +316,28 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
         await DeadLetterAsync(Sample("evt_1", "sub_a"));
         await DeadLetterAsync(Sample("evt_2", "sub_b"));
         var service = ReplayService();
-        var subscription = (await _subscriptions.GetAsync("sub_a", CancellationToken.None))!;
-        await _subscriptions.ReplaceAsync(subscription with { Status = SubscriptionStatus.Disabled, DisabledReason = DisabledReason.EndpointGone }, subscription.ETag!, CancellationToken.None);
+        var subscription = (await subscriptions.GetAsync("sub_a", CancellationToken.None))!;
+        await subscriptions.ReplaceAsync(subscription with { Status = SubscriptionStatus.Disabled, DisabledReason = DisabledReason.EndpointGone }, subscription.ETag!, CancellationToken.None);
 
         var report = (await service.ReplayAsync(new DeadLetterFilter(), dryRun: false, CancellationToken.None)).Value!;
 
         Assert.Equal((2, 1), (report.Matched, report.Replayed));
         Assert.Equal(new Dictionary<ReplaySkipCause, int> { [ReplaySkipCause.SubscriptionDisabled] = 1 }, report.Skipped);
-        Assert.Equal("evt_2:sub_b:1", Assert.Single(_harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
-        var kept = Assert.Single((await _store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None)).Items);
+        Assert.Equal("evt_2:sub_b:1", Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
+        var kept = Assert.Single((await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None)).Items);
         Assert.Equal(Sample("evt_1", "sub_a"), kept);
-        Assert.NotNull(_harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
+        Assert.NotNull(harness.Broker.ReceiveNext(WebhookTopology.DeliveriesDeadLetters));
     }
 
-    public ValueTask DisposeAsync() => _harness.DisposeAsync();
+    public ValueTask DisposeAsync() => harness.DisposeAsync();
 
     /// <summary>A notice on the events topic whose fan-out never succeeds: abandoned until the broker dead-letters it itself.</summary>
     private async Task StrandNoticeAsync(string eventId)
     {
-        await new ServiceBusEventQueue(_harness.Client).SendAsync(new EventNotice(eventId, "order.created", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), CancellationToken.None);
+        await new ServiceBusEventQueue(harness.Client).SendAsync(new EventNotice(eventId, "order.created", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), CancellationToken.None);
         for (var delivery = 0; delivery < MessagingNames.MaxDeliveryCount; delivery++)
         {
-            _harness.Broker.Abandon(_harness.Broker.ReceiveNext(WebhookTopology.FanOutSubscription)!.LockToken);
+            harness.Broker.Abandon(harness.Broker.ReceiveNext(WebhookTopology.FanOutSubscription)!.LockToken);
         }
     }
 
@@ -346,7 +346,7 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
     {
         foreach (var subscriptionId in new[] { "sub_a", "sub_b" })
         {
-            _subscriptions.AddAsync(
+            subscriptions.AddAsync(
                 new Subscription
                 {
                     Id = subscriptionId,
@@ -361,10 +361,10 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
 
         foreach (var eventId in new[] { "evt_1", "evt_2", "evt_3" })
         {
-            _events.Items[eventId] = new WebhookEvent(eventId, "order.created", TransportHarness.Start.AddHours(-1), null, null, "{}"u8.ToArray(), null);
+            events.Items[eventId] = new WebhookEvent(eventId, "order.created", TransportHarness.Start.AddHours(-1), null, null, "{}"u8.ToArray(), null);
         }
 
-        return new DeadLetterService(_store, _subscriptions, _events, new ServiceBusDeliveryQueue(_harness.Client), new ServiceBusEventQueue(_harness.Client), NullLogger<DeadLetterService>.Instance);
+        return new DeadLetterService(store, subscriptions, events, new ServiceBusDeliveryQueue(harness.Client), new ServiceBusEventQueue(harness.Client), NullLogger<DeadLetterService>.Instance);
     }
 
     private static async Task<bool> SendAsync(ServiceBusDeliveryQueue queue, DeadLetter deadLetter, CancellationToken cancellationToken)
@@ -377,8 +377,8 @@ public sealed class ServiceBusDeadLetterStoreTests : IAsyncDisposable
     private async Task DeadLetterAsync(DeadLetter deadLetter)
     {
         var job = new DeliveryJob(deadLetter.EventId, deadLetter.EventType, [deadLetter.SubscriptionId!], deadLetter.Attempts, deadLetter.TraceParent);
-        var message = _harness.ReceiveDelivery(job);
-        var settlement = new ServiceBusDeliverySettlement(message, _harness.Settler);
+        var message = harness.ReceiveDelivery(job);
+        var settlement = new ServiceBusDeliverySettlement(message, harness.Settler);
         await settlement.RecordDeadLetterAsync(deadLetter, CancellationToken.None);
         await settlement.SettleAsync(CancellationToken.None);
     }

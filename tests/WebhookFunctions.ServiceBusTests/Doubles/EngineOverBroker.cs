@@ -17,7 +17,7 @@ namespace WebhookFunctions.ServiceBusTests.Doubles;
 /// </summary>
 internal sealed class EngineOverBroker : IAsyncDisposable
 {
-    private readonly ServiceProvider _provider;
+    private readonly ServiceProvider provider;
 
     /// <param name="faultBackoff">The fault backoff in place of the engine's default (a smaller budget, say).</param>
     public EngineOverBroker(TransportHarness harness, FaultBackoff? faultBackoff = null)
@@ -48,7 +48,7 @@ internal sealed class EngineOverBroker : IAsyncDisposable
             services.AddSingleton(faultBackoff);
         }
 
-        _provider = services.BuildServiceProvider();
+        provider = services.BuildServiceProvider();
     }
 
     public InMemorySubscriptionStore Subscriptions { get; } = new();
@@ -60,9 +60,9 @@ internal sealed class EngineOverBroker : IAsyncDisposable
 
     public InMemoryDeliveryLog Log { get; } = new();
 
-    public FanOutMessageHandler FanOut => _provider.GetRequiredService<FanOutMessageHandler>();
+    public FanOutMessageHandler FanOut => provider.GetRequiredService<FanOutMessageHandler>();
 
-    public DeliveryMessageHandler Deliver => _provider.GetRequiredService<DeliveryMessageHandler>();
+    public DeliveryMessageHandler Deliver => provider.GetRequiredService<DeliveryMessageHandler>();
 
     public async Task<Subscription> SubscribeAsync(string id, Uri url, SubscriptionStatus status = SubscriptionStatus.Enabled, params string[] eventTypes) =>
         await Subscriptions.AddAsync(
@@ -86,5 +86,5 @@ internal sealed class EngineOverBroker : IAsyncDisposable
         return webhookEvent;
     }
 
-    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+    public ValueTask DisposeAsync() => provider.DisposeAsync();
 }

@@ -11,14 +11,14 @@ namespace WebhookFunctions.ServiceBusTests.Faults;
 /// <summary>What the real SDK marks transient, read from the exceptions it constructs.</summary>
 public sealed class ServiceBusTransientFaultRuleTests
 {
-    private readonly ServiceBusTransientFaultRule _rule = new();
+    private readonly ServiceBusTransientFaultRule rule = new();
 
     [Theory]
     [InlineData(ServiceBusFailureReason.ServiceBusy)]
     [InlineData(ServiceBusFailureReason.ServiceTimeout)]
     [InlineData(ServiceBusFailureReason.ServiceCommunicationProblem)]
     public void The_broker_busy_timing_out_or_unreachable_is_transient(ServiceBusFailureReason reason) =>
-        Assert.True(_rule.IsTransient(new ServiceBusException("down", reason, "deliveries")));
+        Assert.True(rule.IsTransient(new ServiceBusException("down", reason, "deliveries")));
 
     [Theory]
     [InlineData(ServiceBusFailureReason.GeneralError)]
@@ -29,20 +29,20 @@ public sealed class ServiceBusTransientFaultRuleTests
     [InlineData(ServiceBusFailureReason.MessagingEntityDisabled)]
     [InlineData(ServiceBusFailureReason.MessagingEntityAlreadyExists)]
     public void A_refused_request_or_a_lost_lock_is_not(ServiceBusFailureReason reason) =>
-        Assert.False(_rule.IsTransient(new ServiceBusException("refused", reason, "deliveries")));
+        Assert.False(rule.IsTransient(new ServiceBusException("refused", reason, "deliveries")));
 
     [Fact]
     public void The_exceptions_own_flag_decides_whatever_its_reason()
     {
-        Assert.True(_rule.IsTransient(new ServiceBusException(isTransient: true, "link detached", "events", ServiceBusFailureReason.GeneralError)));
-        Assert.False(_rule.IsTransient(new ServiceBusException(isTransient: false, "busy, but final", "events", ServiceBusFailureReason.ServiceBusy)));
+        Assert.True(rule.IsTransient(new ServiceBusException(isTransient: true, "link detached", "events", ServiceBusFailureReason.GeneralError)));
+        Assert.False(rule.IsTransient(new ServiceBusException(isTransient: false, "busy, but final", "events", ServiceBusFailureReason.ServiceBusy)));
     }
 
     [Fact]
     public void Other_exceptions_are_left_to_the_other_rules()
     {
-        Assert.False(_rule.IsTransient(new UnauthorizedAccessException("no Data Receiver role")));
-        Assert.False(_rule.IsTransient(new InvalidOperationException()));
+        Assert.False(rule.IsTransient(new UnauthorizedAccessException("no Data Receiver role")));
+        Assert.False(rule.IsTransient(new InvalidOperationException()));
     }
 
     [Fact]

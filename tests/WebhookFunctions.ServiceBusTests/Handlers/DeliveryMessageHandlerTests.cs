@@ -13,97 +13,97 @@ namespace WebhookFunctions.ServiceBusTests.Handlers;
 /// <summary>A delivery message through the handler the Deliver function calls, over the broker and a real receiver.</summary>
 public sealed class DeliveryMessageHandlerTests : IAsyncLifetime
 {
-    private readonly TransportHarness _harness = new();
-    private readonly EngineOverBroker _engine;
+    private readonly TransportHarness harness = new();
+    private readonly EngineOverBroker engine;
     private const string Hook = "hook";
-    private WebhookReceiver _receiver = null!;
-    private Uri _hook = null!;
+    private WebhookReceiver receiver = null!;
+    private Uri hook = null!;
 
-    public DeliveryMessageHandlerTests() => _engine = new EngineOverBroker(_harness);
+    public DeliveryMessageHandlerTests() => engine = new EngineOverBroker(harness);
 
     public async Task InitializeAsync()
     {
-        _receiver = await WebhookReceiver.StartAsync();
-        _hook = new Uri(_receiver.Endpoint(Hook));
+        receiver = await WebhookReceiver.StartAsync();
+        hook = new Uri(receiver.Endpoint(Hook));
     }
 
     [Fact]
     public async Task A_delivered_message_is_completed()
     {
-        _receiver.AnswerFromNowOn(Hook, Answer.Status(200));
+        receiver.AnswerFromNowOn(Hook, Answer.Status(200));
         var job = await ReadyJobAsync();
 
-        await _engine.Deliver.HandleAsync(_harness.ReceiveDelivery(job), _harness.Settler, CancellationToken.None);
+        await engine.Deliver.HandleAsync(harness.ReceiveDelivery(job), harness.Settler, CancellationToken.None);
 
-        Assert.Empty(_harness.Broker.Peek(WebhookTopology.Deliveries));
-        Assert.Empty(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
-        Assert.Equal(200, Assert.Single(_engine.Log.Attempts).StatusCode);
+        Assert.Empty(harness.Broker.Peek(WebhookTopology.Deliveries));
+        Assert.Empty(harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
+        Assert.Equal(200, Assert.Single(engine.Log.Attempts).StatusCode);
     }
 
     [Fact]
     public async Task A_failed_attempt_schedules_the_next_at_its_due_time_and_completes_the_message()
     {
-        _receiver.AnswerFromNowOn(Hook, Answer.Status(500));
+        receiver.AnswerFromNowOn(Hook, Answer.Status(500));
         var job = await ReadyJobAsync();
 
-        await _engine.Deliver.HandleAsync(_harness.ReceiveDelivery(job), _harness.Settler, CancellationToken.None);
+        await engine.Deliver.HandleAsync(harness.ReceiveDelivery(job), harness.Settler, CancellationToken.None);
 
-        var retry = Assert.Single(_harness.Broker.Peek(WebhookTopology.Deliveries));
+        var retry = Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries));
         var due = TransportHarness.Start + DeliveryOptions.DefaultRetrySchedule[1];
         Assert.Equal(("evt_1:sub_a:2", ServiceBusMessageState.Scheduled, due), (retry.MessageId, retry.State, retry.ScheduledEnqueueTime));
         Assert.Equal(2, retry.ApplicationProperties["attempt"]);
-        Assert.Null(_harness.Broker.ReceiveNext(WebhookTopology.Deliveries));
-        _harness.Clock.Advance(DeliveryOptions.DefaultRetrySchedule[1]);
-        Assert.Equal(500, MessageCodec.DecodeDeliveryJob(_harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!.Body.ToMemory().Span).LastStatusCode);
+        Assert.Null(harness.Broker.ReceiveNext(WebhookTopology.Deliveries));
+        harness.Clock.Advance(DeliveryOptions.DefaultRetrySchedule[1]);
+        Assert.Equal(500, MessageCodec.DecodeDeliveryJob(harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!.Body.ToMemory().Span).LastStatusCode);
     }
 
     [Fact]
     public async Task A_gone_endpoint_dead_letters_the_message_with_the_reason_and_the_story_in_its_properties()
     {
-        _receiver.AnswerFromNowOn(Hook, Answer.Status(410));
+        receiver.AnswerFromNowOn(Hook, Answer.Status(410));
         var job = await ReadyJobAsync();
 
-        await _engine.Deliver.HandleAsync(_harness.ReceiveDelivery(job), _harness.Settler, CancellationToken.None);
+        await engine.Deliver.HandleAsync(harness.ReceiveDelivery(job), harness.Settler, CancellationToken.None);
 
-        var deadLetter = Assert.Single(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
+        var deadLetter = Assert.Single(harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
         Assert.Equal("endpointGone", deadLetter.DeadLetterReason);
         Assert.False(string.IsNullOrEmpty(deadLetter.DeadLetterErrorDescription));
         Assert.Equal(("evt_1", "sub_a", 1, 410), (deadLetter.ApplicationProperties["eventId"], deadLetter.ApplicationProperties["subscriptionId"], deadLetter.ApplicationProperties["attempts"], deadLetter.ApplicationProperties["lastStatusCode"]));
-        var listed = await new ServiceBusDeadLetterStore(_harness.Client).ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
+        var listed = await new ServiceBusDeadLetterStore(harness.Client).ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
         Assert.Equal((DeadLetterReason.EndpointGone, 410), (Assert.Single(listed.Items).Reason, listed.Items[0].LastStatusCode));
     }
 
     [Fact]
     public async Task A_disabled_subscription_is_dead_lettered_without_an_attempt()
     {
-        await _engine.SubscribeAsync("sub_a", _hook, SubscriptionStatus.Disabled);
-        await _engine.StoreEventAsync("evt_1");
+        await engine.SubscribeAsync("sub_a", hook, SubscriptionStatus.Disabled);
+        await engine.StoreEventAsync("evt_1");
 
-        await _engine.Deliver.HandleAsync(_harness.ReceiveDelivery(Job()), _harness.Settler, CancellationToken.None);
+        await engine.Deliver.HandleAsync(harness.ReceiveDelivery(Job()), harness.Settler, CancellationToken.None);
 
-        Assert.Equal("subscriptionDisabled", Assert.Single(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters)).DeadLetterReason);
-        Assert.Empty(_receiver.At(Hook));
+        Assert.Equal("subscriptionDisabled", Assert.Single(harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters)).DeadLetterReason);
+        Assert.Empty(receiver.At(Hook));
     }
 
     [Fact]
     public async Task A_job_whose_event_is_gone_is_completed_and_dropped()
     {
-        await _engine.SubscribeAsync("sub_a", _hook);
+        await engine.SubscribeAsync("sub_a", hook);
 
-        await _engine.Deliver.HandleAsync(_harness.ReceiveDelivery(Job()), _harness.Settler, CancellationToken.None);
+        await engine.Deliver.HandleAsync(harness.ReceiveDelivery(Job()), harness.Settler, CancellationToken.None);
 
-        Assert.Empty(_harness.Broker.Peek(WebhookTopology.Deliveries));
-        Assert.Empty(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
+        Assert.Empty(harness.Broker.Peek(WebhookTopology.Deliveries));
+        Assert.Empty(harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
     }
 
     [Fact]
     public async Task A_body_that_is_not_a_delivery_job_is_dead_lettered_as_invalid_at_once()
     {
-        _harness.Broker.Send(WebhookTopology.Deliveries, new ServiceBusMessage("{\"not\":\"a job\"}") { MessageId = "junk" });
+        harness.Broker.Send(WebhookTopology.Deliveries, new ServiceBusMessage("{\"not\":\"a job\"}") { MessageId = "junk" });
 
-        await _engine.Deliver.HandleAsync(_harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!, _harness.Settler, CancellationToken.None);
+        await engine.Deliver.HandleAsync(harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!, harness.Settler, CancellationToken.None);
 
-        var deadLetter = Assert.Single(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
+        var deadLetter = Assert.Single(harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
         Assert.Equal(("junk", DeadLetterMessageShape.InvalidBodyReason, 1), (deadLetter.MessageId, deadLetter.DeadLetterReason, deadLetter.DeliveryCount));
         Assert.False(string.IsNullOrEmpty(deadLetter.DeadLetterErrorDescription));
     }
@@ -111,31 +111,31 @@ public sealed class DeliveryMessageHandlerTests : IAsyncLifetime
     [Fact]
     public async Task A_failure_before_settling_that_is_not_a_fault_leaves_the_message_locked_for_redelivery()
     {
-        _receiver.AnswerFromNowOn(Hook, Answer.Status(500));
+        receiver.AnswerFromNowOn(Hook, Answer.Status(500));
         var job = await ReadyJobAsync();
-        var message = _harness.ReceiveDelivery(job);
+        var message = harness.ReceiveDelivery(job);
 
-        using (_harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException("The namespace's quota is used up.", ServiceBusFailureReason.QuotaExceeded, WebhookTopology.Deliveries)))
+        using (harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException("The namespace's quota is used up.", ServiceBusFailureReason.QuotaExceeded, WebhookTopology.Deliveries)))
         {
-            await Assert.ThrowsAsync<ServiceBusException>(() => _engine.Deliver.HandleAsync(message, _harness.Settler, CancellationToken.None));
+            await Assert.ThrowsAsync<ServiceBusException>(() => engine.Deliver.HandleAsync(message, harness.Settler, CancellationToken.None));
         }
 
-        Assert.Null(_harness.Broker.ReceiveNext(WebhookTopology.Deliveries));
-        _harness.Clock.Advance(MessagingNames.LockDuration);
-        Assert.Equal(2, _harness.Broker.ReceiveNext(WebhookTopology.Deliveries)?.DeliveryCount);
+        Assert.Null(harness.Broker.ReceiveNext(WebhookTopology.Deliveries));
+        harness.Clock.Advance(MessagingNames.LockDuration);
+        Assert.Equal(2, harness.Broker.ReceiveNext(WebhookTopology.Deliveries)?.DeliveryCount);
     }
 
     public async Task DisposeAsync()
     {
-        await _receiver.DisposeAsync();
-        await _engine.DisposeAsync();
-        await _harness.DisposeAsync();
+        await receiver.DisposeAsync();
+        await engine.DisposeAsync();
+        await harness.DisposeAsync();
     }
 
     private async Task<DeliveryJob> ReadyJobAsync()
     {
-        await _engine.SubscribeAsync("sub_a", _hook);
-        await _engine.StoreEventAsync("evt_1");
+        await engine.SubscribeAsync("sub_a", hook);
+        await engine.StoreEventAsync("evt_1");
         return Job();
     }
 

@@ -17,59 +17,59 @@ public sealed class FaultRetryTests : IAsyncLifetime
 {
     private static readonly TimeSpan LowestFirstDelay = FaultBackoff.Default.First * (1 - FaultBackoff.Default.Jitter);
     private static readonly TimeSpan HighestFirstDelay = FaultBackoff.Default.First * (1 + FaultBackoff.Default.Jitter);
-    private readonly TransportHarness _harness = new();
-    private readonly EngineOverBroker _engine;
+    private readonly TransportHarness harness = new();
+    private readonly EngineOverBroker engine;
     private const string Hook = "hook";
-    private WebhookReceiver _receiver = null!;
-    private Uri _hook = null!;
+    private WebhookReceiver receiver = null!;
+    private Uri hook = null!;
 
-    public FaultRetryTests() => _engine = new EngineOverBroker(_harness);
+    public FaultRetryTests() => engine = new EngineOverBroker(harness);
 
     public async Task InitializeAsync()
     {
-        _receiver = await WebhookReceiver.StartAsync();
-        _hook = new Uri(_receiver.Endpoint(Hook));
+        receiver = await WebhookReceiver.StartAsync();
+        hook = new Uri(receiver.Endpoint(Hook));
     }
 
     [Fact]
     public async Task A_delivery_that_meets_a_storage_fault_is_scheduled_again_as_a_fresh_copy_and_completed()
     {
         await ReadyAsync();
-        _engine.FailingEvents.FailWith = () => new TimeoutException("The table did not answer.");
+        engine.FailingEvents.FailWith = () => new TimeoutException("The table did not answer.");
 
-        await _engine.Deliver.HandleAsync(_harness.ReceiveDelivery(Job()), _harness.Settler, CancellationToken.None);
+        await engine.Deliver.HandleAsync(harness.ReceiveDelivery(Job()), harness.Settler, CancellationToken.None);
 
-        var copy = Assert.Single(_harness.Broker.Peek(WebhookTopology.Deliveries));
+        var copy = Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries));
         Assert.Equal(("evt_1:sub_a:1#f1", ServiceBusMessageState.Scheduled, 1), (copy.MessageId, copy.State, copy.ApplicationProperties["faultRetries"]));
         Assert.InRange(copy.ScheduledEnqueueTime, TransportHarness.Start + LowestFirstDelay, TransportHarness.Start + HighestFirstDelay);
         Assert.Equal(("evt_1", "sub_a", 1), (copy.ApplicationProperties["eventId"], copy.ApplicationProperties["subscriptionId"], copy.ApplicationProperties["attempt"]));
         Assert.Equal(MessageCodec.Encode(Job()), copy.Body.ToArray());
-        Assert.Empty(_engine.Log.Attempts);
+        Assert.Empty(engine.Log.Attempts);
 
-        _engine.FailingEvents.FailWith = null;
-        _harness.Clock.Advance(HighestFirstDelay);
-        var again = _harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!;
-        await _engine.Deliver.HandleAsync(again, _harness.Settler, CancellationToken.None);
+        engine.FailingEvents.FailWith = null;
+        harness.Clock.Advance(HighestFirstDelay);
+        var again = harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!;
+        await engine.Deliver.HandleAsync(again, harness.Settler, CancellationToken.None);
 
         Assert.Equal(1, again.DeliveryCount);
-        Assert.Single(_receiver.At(Hook));
-        Assert.Equal(200, Assert.Single(_engine.Log.Attempts).StatusCode);
-        Assert.Empty(_harness.Broker.Peek(WebhookTopology.Deliveries));
-        Assert.Empty(_harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
+        Assert.Single(receiver.At(Hook));
+        Assert.Equal(200, Assert.Single(engine.Log.Attempts).StatusCode);
+        Assert.Empty(harness.Broker.Peek(WebhookTopology.Deliveries));
+        Assert.Empty(harness.Broker.Peek(WebhookTopology.DeliveriesDeadLetters));
     }
 
     [Fact]
     public async Task Each_further_fault_doubles_the_wait_and_renames_the_copy_from_its_base_id()
     {
         await ReadyAsync();
-        _engine.FailingEvents.FailWith = () => new TimeoutException("The table did not answer.");
-        await _engine.Deliver.HandleAsync(_harness.ReceiveDelivery(Job()), _harness.Settler, CancellationToken.None);
-        _harness.Clock.Advance(HighestFirstDelay);
-        var firstCopy = _harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!;
+        engine.FailingEvents.FailWith = () => new TimeoutException("The table did not answer.");
+        await engine.Deliver.HandleAsync(harness.ReceiveDelivery(Job()), harness.Settler, CancellationToken.None);
+        harness.Clock.Advance(HighestFirstDelay);
+        var firstCopy = harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!;
 
-        await _engine.Deliver.HandleAsync(firstCopy, _harness.Settler, CancellationToken.None);
+        await engine.Deliver.HandleAsync(firstCopy, harness.Settler, CancellationToken.None);
 
-        var secondCopy = Assert.Single(_harness.Broker.Peek(WebhookTopology.Deliveries));
+        var secondCopy = Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries));
         Assert.Equal(("evt_1:sub_a:1#f2", 2), (secondCopy.MessageId, secondCopy.ApplicationProperties["faultRetries"]));
         var now = TransportHarness.Start + HighestFirstDelay;
         Assert.InRange(secondCopy.ScheduledEnqueueTime, now + (LowestFirstDelay * 2), now + (HighestFirstDelay * 2));
@@ -78,32 +78,32 @@ public sealed class FaultRetryTests : IAsyncLifetime
     [Fact]
     public async Task Once_the_fault_budget_is_spent_a_fault_takes_the_ordinary_path_and_counts()
     {
-        await using var engine = new EngineOverBroker(_harness, new FaultBackoff(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), 0.2, maxFaultRetries: 1));
-        await engine.SubscribeAsync("sub_a", _hook);
+        await using var engine = new EngineOverBroker(harness, new FaultBackoff(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), 0.2, maxFaultRetries: 1));
+        await engine.SubscribeAsync("sub_a", hook);
         await engine.StoreEventAsync("evt_1");
         engine.FailingEvents.FailWith = () => new TimeoutException("The table did not answer.");
-        await engine.Deliver.HandleAsync(_harness.ReceiveDelivery(Job()), _harness.Settler, CancellationToken.None);
-        _harness.Clock.Advance(HighestFirstDelay);
-        var lastCopy = _harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!;
+        await engine.Deliver.HandleAsync(harness.ReceiveDelivery(Job()), harness.Settler, CancellationToken.None);
+        harness.Clock.Advance(HighestFirstDelay);
+        var lastCopy = harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!;
 
-        await Assert.ThrowsAsync<TimeoutException>(() => engine.Deliver.HandleAsync(lastCopy, _harness.Settler, CancellationToken.None));
+        await Assert.ThrowsAsync<TimeoutException>(() => engine.Deliver.HandleAsync(lastCopy, harness.Settler, CancellationToken.None));
 
-        var held = Assert.Single(_harness.Broker.Peek(WebhookTopology.Deliveries));
+        var held = Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries));
         Assert.Equal(("evt_1:sub_a:1#f1", ServiceBusMessageState.Active), (held.MessageId, held.State));
-        _harness.Clock.Advance(MessagingNames.LockDuration);
-        Assert.Equal(2, _harness.Broker.ReceiveNext(WebhookTopology.Deliveries)?.DeliveryCount);
+        harness.Clock.Advance(MessagingNames.LockDuration);
+        Assert.Equal(2, harness.Broker.ReceiveNext(WebhookTopology.Deliveries)?.DeliveryCount);
     }
 
     [Fact]
     public async Task A_failure_that_is_not_a_fault_takes_the_ordinary_path()
     {
         await ReadyAsync();
-        _engine.FailingEvents.FailWith = () => new InvalidDataException("The stored event is corrupt.");
-        var message = _harness.ReceiveDelivery(Job());
+        engine.FailingEvents.FailWith = () => new InvalidDataException("The stored event is corrupt.");
+        var message = harness.ReceiveDelivery(Job());
 
-        await Assert.ThrowsAsync<InvalidDataException>(() => _engine.Deliver.HandleAsync(message, _harness.Settler, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidDataException>(() => engine.Deliver.HandleAsync(message, harness.Settler, CancellationToken.None));
 
-        Assert.Equal(message.MessageId, Assert.Single(_harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
+        Assert.Equal(message.MessageId, Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
     }
 
     [Fact]
@@ -112,89 +112,89 @@ public sealed class FaultRetryTests : IAsyncLifetime
         await ReadyAsync();
         using var shutdown = new CancellationTokenSource();
         await shutdown.CancelAsync();
-        _engine.FailingEvents.FailWith = () => new OperationCanceledException(shutdown.Token);
+        engine.FailingEvents.FailWith = () => new OperationCanceledException(shutdown.Token);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _engine.Deliver.HandleAsync(_harness.ReceiveDelivery(Job()), _harness.Settler, shutdown.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.Deliver.HandleAsync(harness.ReceiveDelivery(Job()), harness.Settler, shutdown.Token));
 
-        Assert.Equal("evt_1:sub_a:1", Assert.Single(_harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
+        Assert.Equal("evt_1:sub_a:1", Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
     }
 
     [Fact]
     public async Task When_the_fault_retry_cannot_be_scheduled_either_the_message_is_left_to_its_lock_and_nothing_is_thrown()
     {
         await ReadyAsync();
-        var message = _harness.ReceiveDelivery(Job());
-        _engine.FailingEvents.FailWith = () => new ServiceBusException("The namespace is unreachable.", ServiceBusFailureReason.ServiceCommunicationProblem);
+        var message = harness.ReceiveDelivery(Job());
+        engine.FailingEvents.FailWith = () => new ServiceBusException("The namespace is unreachable.", ServiceBusFailureReason.ServiceCommunicationProblem);
 
-        using (_harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException("The namespace is unreachable.", ServiceBusFailureReason.ServiceCommunicationProblem)))
+        using (harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException("The namespace is unreachable.", ServiceBusFailureReason.ServiceCommunicationProblem)))
         {
-            await _engine.Deliver.HandleAsync(message, _harness.Settler, CancellationToken.None);
+            await engine.Deliver.HandleAsync(message, harness.Settler, CancellationToken.None);
         }
 
-        var held = Assert.Single(_harness.Broker.Peek(WebhookTopology.Deliveries));
+        var held = Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries));
         Assert.Equal((message.MessageId, ServiceBusMessageState.Active), (held.MessageId, held.State));
-        Assert.Null(_harness.Broker.ReceiveNext(WebhookTopology.Deliveries));
-        _engine.FailingEvents.FailWith = null;
-        _harness.Clock.Advance(MessagingNames.LockDuration);
-        var again = _harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!;
+        Assert.Null(harness.Broker.ReceiveNext(WebhookTopology.Deliveries));
+        engine.FailingEvents.FailWith = null;
+        harness.Clock.Advance(MessagingNames.LockDuration);
+        var again = harness.Broker.ReceiveNext(WebhookTopology.Deliveries)!;
         Assert.Equal(2, again.DeliveryCount);
-        await _engine.Deliver.HandleAsync(again, _harness.Settler, CancellationToken.None);
-        Assert.Single(_receiver.At(Hook));
+        await engine.Deliver.HandleAsync(again, harness.Settler, CancellationToken.None);
+        Assert.Single(receiver.At(Hook));
     }
 
     [Fact]
     public async Task When_the_original_cannot_be_completed_the_copy_stays_scheduled_and_nothing_is_thrown()
     {
         await ReadyAsync();
-        var message = _harness.ReceiveDelivery(Job());
-        _engine.FailingEvents.FailWith = () => new TimeoutException("The table did not answer.");
+        var message = harness.ReceiveDelivery(Job());
+        engine.FailingEvents.FailWith = () => new TimeoutException("The table did not answer.");
 
-        using (_harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Settle, () => new ServiceBusException("The namespace is unreachable.", ServiceBusFailureReason.ServiceCommunicationProblem)))
+        using (harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Settle, () => new ServiceBusException("The namespace is unreachable.", ServiceBusFailureReason.ServiceCommunicationProblem)))
         {
-            await _engine.Deliver.HandleAsync(message, _harness.Settler, CancellationToken.None);
+            await engine.Deliver.HandleAsync(message, harness.Settler, CancellationToken.None);
         }
 
         Assert.Equal(
             [("evt_1:sub_a:1", ServiceBusMessageState.Active), ("evt_1:sub_a:1#f1", ServiceBusMessageState.Scheduled)],
-            _harness.Broker.Peek(WebhookTopology.Deliveries).Select(m => (m.MessageId, m.State)));
+            harness.Broker.Peek(WebhookTopology.Deliveries).Select(m => (m.MessageId, m.State)));
     }
 
     [Fact]
     public async Task A_fan_out_that_cannot_reach_the_deliveries_queue_reschedules_its_notice_on_the_events_topic_past_duplicate_detection()
     {
-        await _engine.SubscribeAsync("sub_a", _hook);
-        await new ServiceBusEventQueue(_harness.Client).SendAsync(new EventNotice("evt_1", "order.created", null), CancellationToken.None);
-        var notice = _harness.Broker.ReceiveNext(WebhookTopology.FanOutSubscription)!;
+        await engine.SubscribeAsync("sub_a", hook);
+        await new ServiceBusEventQueue(harness.Client).SendAsync(new EventNotice("evt_1", "order.created", null), CancellationToken.None);
+        var notice = harness.Broker.ReceiveNext(WebhookTopology.FanOutSubscription)!;
 
-        using (_harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException("busy", ServiceBusFailureReason.ServiceBusy, WebhookTopology.Deliveries)))
+        using (harness.Broker.Fail(WebhookTopology.Deliveries, BrokerOperations.Send, () => new ServiceBusException("busy", ServiceBusFailureReason.ServiceBusy, WebhookTopology.Deliveries)))
         {
-            await _engine.FanOut.HandleAsync(notice, _harness.Settler, CancellationToken.None);
+            await engine.FanOut.HandleAsync(notice, harness.Settler, CancellationToken.None);
         }
 
-        Assert.Empty(_harness.Broker.Peek(WebhookTopology.FanOutSubscription));
-        _harness.Clock.Advance(HighestFirstDelay);
-        var copy = _harness.Broker.ReceiveNext(WebhookTopology.FanOutSubscription)!;
+        Assert.Empty(harness.Broker.Peek(WebhookTopology.FanOutSubscription));
+        harness.Clock.Advance(HighestFirstDelay);
+        var copy = harness.Broker.ReceiveNext(WebhookTopology.FanOutSubscription)!;
         Assert.Equal(("evt_1#f1", 1, 1), (copy.MessageId, copy.DeliveryCount, copy.ApplicationProperties["faultRetries"]));
         Assert.Equal(("order.created", "evt_1"), (copy.Subject, copy.ApplicationProperties["eventId"]));
 
-        await _engine.FanOut.HandleAsync(copy, _harness.Settler, CancellationToken.None);
+        await engine.FanOut.HandleAsync(copy, harness.Settler, CancellationToken.None);
 
-        Assert.Equal("evt_1:sub_a:1", Assert.Single(_harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
-        Assert.Empty(_harness.Broker.Peek(WebhookTopology.FanOutSubscription));
-        Assert.Empty(_harness.Broker.Peek(EntityPaths.DeadLetter(WebhookTopology.FanOutSubscription)));
+        Assert.Equal("evt_1:sub_a:1", Assert.Single(harness.Broker.Peek(WebhookTopology.Deliveries)).MessageId);
+        Assert.Empty(harness.Broker.Peek(WebhookTopology.FanOutSubscription));
+        Assert.Empty(harness.Broker.Peek(EntityPaths.DeadLetter(WebhookTopology.FanOutSubscription)));
     }
 
     public async Task DisposeAsync()
     {
-        await _receiver.DisposeAsync();
-        await _engine.DisposeAsync();
-        await _harness.DisposeAsync();
+        await receiver.DisposeAsync();
+        await engine.DisposeAsync();
+        await harness.DisposeAsync();
     }
 
     private async Task ReadyAsync()
     {
-        await _engine.SubscribeAsync("sub_a", _hook);
-        await _engine.StoreEventAsync("evt_1");
+        await engine.SubscribeAsync("sub_a", hook);
+        await engine.StoreEventAsync("evt_1");
     }
 
     private static DeliveryJob Job() => new("evt_1", "order.created", ["sub_a"], Attempt: 1, null);

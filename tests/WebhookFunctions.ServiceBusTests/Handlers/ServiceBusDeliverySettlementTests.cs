@@ -8,12 +8,12 @@ namespace WebhookFunctions.ServiceBusTests.Handlers;
 
 public sealed class ServiceBusDeliverySettlementTests : IAsyncDisposable
 {
-    private readonly TransportHarness _harness = new();
+    private readonly TransportHarness harness = new();
 
     [Fact]
     public async Task A_message_carries_one_subscription_so_a_second_dead_letter_is_a_bug()
     {
-        var settlement = new ServiceBusDeliverySettlement(_harness.ReceiveDelivery(Job()), _harness.Settler);
+        var settlement = new ServiceBusDeliverySettlement(harness.ReceiveDelivery(Job()), harness.Settler);
 
         await settlement.RecordDeadLetterAsync(DeadLetter(), CancellationToken.None);
 
@@ -23,16 +23,16 @@ public sealed class ServiceBusDeliverySettlementTests : IAsyncDisposable
     [Fact]
     public async Task The_message_is_settled_once_and_a_second_completion_is_refused_before_reaching_the_broker()
     {
-        var settlement = new ServiceBusDeliverySettlement(_harness.ReceiveDelivery(Job()), _harness.Settler);
+        var settlement = new ServiceBusDeliverySettlement(harness.ReceiveDelivery(Job()), harness.Settler);
 
         await settlement.SettleAsync(CancellationToken.None);
 
         Assert.True(settlement.IsSettled);
         await Assert.ThrowsAsync<InvalidOperationException>(() => settlement.SettleAsync(CancellationToken.None));
-        Assert.Empty(_harness.Broker.Peek(WebhookTopology.Deliveries));
+        Assert.Empty(harness.Broker.Peek(WebhookTopology.Deliveries));
     }
 
-    public ValueTask DisposeAsync() => _harness.DisposeAsync();
+    public ValueTask DisposeAsync() => harness.DisposeAsync();
 
     private static DeliveryJob Job() => new("evt_1", "order.created", ["sub_a"], Attempt: 1, null);
 

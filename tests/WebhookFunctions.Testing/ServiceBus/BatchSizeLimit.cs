@@ -9,25 +9,25 @@ internal sealed class BatchSizeLimit(long maxSizeInBytes)
     private const int SmallMessageOverheadBytes = 5;
     private const int LargeMessageOverheadBytes = 8;
 
-    private long _sizeInBytes;
-    private bool _envelopeReserved;
+    private long sizeInBytes;
+    private bool envelopeReserved;
 
     public bool TryAdd(ServiceBusMessage message)
     {
-        if (!_envelopeReserved)
+        if (!envelopeReserved)
         {
-            _sizeInBytes += AmqpEncodedSize.EmptyBatchEnvelope();
-            _envelopeReserved = true;
+            sizeInBytes += AmqpEncodedSize.EmptyBatchEnvelope();
+            envelopeReserved = true;
         }
 
         var messageSize = AmqpEncodedSize.Of(message);
-        var size = _sizeInBytes + messageSize + (messageSize <= SmallMessageMaxBytes ? SmallMessageOverheadBytes : LargeMessageOverheadBytes);
+        var size = sizeInBytes + messageSize + (messageSize <= SmallMessageMaxBytes ? SmallMessageOverheadBytes : LargeMessageOverheadBytes);
         if (size > maxSizeInBytes)
         {
             return false;
         }
 
-        _sizeInBytes = size;
+        sizeInBytes = size;
         return true;
     }
 }

@@ -5,11 +5,11 @@ namespace WebhookFunctions.Testing.ServiceBus;
 /// <summary>The SDK's client over the in-memory broker: senders and receivers; sessions and processors are not modelled.</summary>
 internal sealed class BrokerClient(ServiceBusBroker broker) : ServiceBusClient
 {
-    private bool _closed;
+    private bool closed;
 
     public override string FullyQualifiedNamespace => broker.FullyQualifiedNamespace;
     public override string Identifier { get; } = $"{broker.FullyQualifiedNamespace}-{Guid.NewGuid()}";
-    public override bool IsClosed => _closed;
+    public override bool IsClosed => closed;
 
     public override ServiceBusSender CreateSender(string queueOrTopicName) => CreateSender(queueOrTopicName, new ServiceBusSenderOptions());
 
@@ -45,7 +45,7 @@ internal sealed class BrokerClient(ServiceBusBroker broker) : ServiceBusClient
     public override ValueTask DisposeAsync()
 #pragma warning restore CA2215
     {
-        _closed = true;
+        closed = true;
         return ValueTask.CompletedTask;
     }
 
@@ -83,7 +83,7 @@ internal sealed class BrokerClient(ServiceBusBroker broker) : ServiceBusClient
 
     private static string NewIdentifier(string entityPath) => $"{entityPath}-{Guid.NewGuid()}";
 
-    private void ThrowIfClosed() => ObjectDisposedException.ThrowIf(_closed, this);
+    private void ThrowIfClosed() => ObjectDisposedException.ThrowIf(closed, this);
 
     private static NotSupportedException NotModelled() =>
         new("The in-memory Service Bus broker models senders and receivers only (no sessions, processors, rules or transfer dead letters).");

@@ -8,7 +8,7 @@ internal sealed class BrokerEntity(string path, EntityOptions options)
     internal const string DeadLetterReasonProperty = "DeadLetterReason";
     internal const string DeadLetterErrorDescriptionProperty = "DeadLetterErrorDescription";
 
-    private long _lastSequenceNumber;
+    private long lastSequenceNumber;
 
     public string Path => path;
     public EntityOptions Options => options;
@@ -16,7 +16,7 @@ internal sealed class BrokerEntity(string path, EntityOptions options)
     public SortedDictionary<long, StoredMessage> DeadLetters { get; } = [];
 
     /// <summary>Only queues number their own messages; a subscription's copies keep the topic's numbers.</summary>
-    public long NextSequenceNumber() => ++_lastSequenceNumber;
+    public long NextSequenceNumber() => ++lastSequenceNumber;
 
     public void Enqueue(StoredMessage message, DateTimeOffset now)
     {

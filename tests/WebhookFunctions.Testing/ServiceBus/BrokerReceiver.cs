@@ -10,15 +10,15 @@ namespace WebhookFunctions.Testing.ServiceBus;
 internal sealed class BrokerReceiver(ServiceBusBroker broker, string entityPath, ServiceBusReceiveMode receiveMode, int prefetchCount, string identifier)
     : ServiceBusReceiver
 {
-    private long _lastPeekedSequenceNumber;
-    private bool _closed;
+    private long lastPeekedSequenceNumber;
+    private bool closed;
 
     public override string FullyQualifiedNamespace => broker.FullyQualifiedNamespace;
     public override string EntityPath => entityPath;
     public override ServiceBusReceiveMode ReceiveMode => receiveMode;
     public override int PrefetchCount => prefetchCount;
     public override string Identifier => identifier;
-    public override bool IsClosed => _closed;
+    public override bool IsClosed => closed;
 
     public override Task<IReadOnlyList<ServiceBusReceivedMessage>> ReceiveMessagesAsync(int maxMessages, TimeSpan? maxWaitTime = null, CancellationToken cancellationToken = default)
     {
@@ -46,10 +46,10 @@ internal sealed class BrokerReceiver(ServiceBusBroker broker, string entityPath,
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         ThrowIfUnusable(cancellationToken);
-        var page = broker.Peek(entityPath, fromSequenceNumber ?? _lastPeekedSequenceNumber + 1, maxMessages);
+        var page = broker.Peek(entityPath, fromSequenceNumber ?? lastPeekedSequenceNumber + 1, maxMessages);
         if (page.Count > 0)
         {
-            _lastPeekedSequenceNumber = page[^1].SequenceNumber;
+            lastPeekedSequenceNumber = page[^1].SequenceNumber;
         }
 
         return Task.FromResult(page);
@@ -105,7 +105,7 @@ internal sealed class BrokerReceiver(ServiceBusBroker broker, string entityPath,
 
     public override Task CloseAsync(CancellationToken cancellationToken = default)
     {
-        _closed = true;
+        closed = true;
         return Task.CompletedTask;
     }
 
@@ -127,7 +127,7 @@ internal sealed class BrokerReceiver(ServiceBusBroker broker, string entityPath,
 
     private void ThrowIfUnusable(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_closed, this);
+        ObjectDisposedException.ThrowIf(closed, this);
         if (cancellationToken.IsCancellationRequested)
         {
             throw new TaskCanceledException();

@@ -6,13 +6,13 @@ namespace WebhookFunctions.Testing.ServiceBus;
 /// <summary>The SDK's sender over the in-memory broker.</summary>
 internal sealed class BrokerSender(ServiceBusBroker broker, string queueOrTopicName, string identifier) : ServiceBusSender
 {
-    private readonly ConditionalWeakTable<ServiceBusMessageBatch, List<ServiceBusMessage>> _batches = [];
-    private bool _closed;
+    private readonly ConditionalWeakTable<ServiceBusMessageBatch, List<ServiceBusMessage>> batches = [];
+    private bool closed;
 
     public override string FullyQualifiedNamespace => broker.FullyQualifiedNamespace;
     public override string EntityPath => queueOrTopicName;
     public override string Identifier => identifier;
-    public override bool IsClosed => _closed;
+    public override bool IsClosed => closed;
 
     public override Task SendMessageAsync(ServiceBusMessage message, CancellationToken cancellationToken = default)
     {
@@ -47,7 +47,7 @@ internal sealed class BrokerSender(ServiceBusBroker broker, string queueOrTopicN
         var messages = new List<ServiceBusMessage>();
         var limit = new BatchSizeLimit(maxSizeInBytes);
         var batch = ServiceBusModelFactory.ServiceBusMessageBatch(0, messages, new CreateMessageBatchOptions { MaxSizeInBytes = maxSizeInBytes }, limit.TryAdd);
-        _batches.Add(batch, messages);
+        batches.Add(batch, messages);
         return ValueTask.FromResult(batch);
     }
 
@@ -55,7 +55,7 @@ internal sealed class BrokerSender(ServiceBusBroker broker, string queueOrTopicN
     {
         ArgumentNullException.ThrowIfNull(messageBatch);
         ThrowIfUnusable(cancellationToken);
-        if (!_batches.TryGetValue(messageBatch, out var messages))
+        if (!batches.TryGetValue(messageBatch, out var messages))
         {
             throw new ArgumentException("The batch was not created by this sender.", nameof(messageBatch));
         }
@@ -107,13 +107,13 @@ internal sealed class BrokerSender(ServiceBusBroker broker, string queueOrTopicN
 
     public override Task CloseAsync(CancellationToken cancellationToken = default)
     {
-        _closed = true;
+        closed = true;
         return Task.CompletedTask;
     }
 
     private void ThrowIfUnusable(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_closed, this);
+        ObjectDisposedException.ThrowIf(closed, this);
         if (cancellationToken.IsCancellationRequested)
         {
             throw new TaskCanceledException();

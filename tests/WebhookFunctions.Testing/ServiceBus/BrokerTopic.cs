@@ -6,10 +6,10 @@ namespace WebhookFunctions.Testing.ServiceBus;
 /// </summary>
 internal sealed class BrokerTopic(string name, TimeSpan? duplicateDetectionHistoryTimeWindow)
 {
-    private readonly DuplicateDetectionHistory? _duplicates =
+    private readonly DuplicateDetectionHistory? duplicates =
         duplicateDetectionHistoryTimeWindow is { } window ? new DuplicateDetectionHistory(window) : null;
 
-    private long _lastSequenceNumber;
+    private long lastSequenceNumber;
 
     public string Name => name;
     public List<BrokerEntity> Subscriptions { get; } = [];
@@ -17,11 +17,11 @@ internal sealed class BrokerTopic(string name, TimeSpan? duplicateDetectionHisto
     /// <summary>Scheduled messages wait in the topic, not in the subscriptions, until their time.</summary>
     public List<StoredMessage> Scheduled { get; } = [];
 
-    public long NextSequenceNumber() => ++_lastSequenceNumber;
+    public long NextSequenceNumber() => ++lastSequenceNumber;
 
     public void Publish(StoredMessage message, DateTimeOffset now)
     {
-        if (_duplicates?.IsDuplicate(message.MessageId, now) == true)
+        if (duplicates?.IsDuplicate(message.MessageId, now) == true)
         {
             return;
         }

@@ -13,7 +13,7 @@ internal sealed class DuplicateDetectionHistory
 
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(7);
 
-    private readonly Dictionary<string, DateTimeOffset> _sentAt = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> sentAt = new(StringComparer.Ordinal);
 
     public DuplicateDetectionHistory(TimeSpan window)
     {
@@ -31,9 +31,9 @@ internal sealed class DuplicateDetectionHistory
     /// </summary>
     public bool IsDuplicate(string? messageId, DateTimeOffset now)
     {
-        foreach (var (id, sentAt) in _sentAt.Where(entry => now - entry.Value >= Window).ToList())
+        foreach (var (id, sentAt) in sentAt.Where(entry => now - entry.Value >= Window).ToList())
         {
-            _sentAt.Remove(id);
+            this.sentAt.Remove(id);
         }
 
         if (messageId is null)
@@ -41,12 +41,12 @@ internal sealed class DuplicateDetectionHistory
             return false;
         }
 
-        if (_sentAt.ContainsKey(messageId))
+        if (sentAt.ContainsKey(messageId))
         {
             return true;
         }
 
-        _sentAt[messageId] = now;
+        sentAt[messageId] = now;
         return false;
     }
 }

@@ -21,11 +21,11 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
     /// <summary>The Standard tier's limit on a message, and on a batch.</summary>
     public const long StandardMaxMessageSizeInBytes = 256 * 1024;
 
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, BrokerEntity> _entities = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, BrokerTopic> _topics = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<Guid, Held> _locks = [];
-    private readonly List<Fault> _faults = [];
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, BrokerEntity> entities = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, BrokerTopic> topics = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<Guid, Held> locks = [];
+    private readonly List<Fault> faults = [];
 
     public string FullyQualifiedNamespace { get; } = "webhooks-test.servicebus.windows.net";
 
@@ -35,10 +35,10 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
 
     public void CreateQueue(string name, EntityOptions? options = null)
     {
-        lock (_gate)
+        lock (gate)
         {
             EnsureNewName(name);
-            _entities.Add(name, new BrokerEntity(name, options ?? new EntityOptions()));
+            entities.Add(name, new BrokerEntity(name, options ?? new EntityOptions()));
         }
     }
 
@@ -48,22 +48,22 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
     /// </param>
     public void CreateTopic(string name, TimeSpan? duplicateDetectionHistoryTimeWindow = null)
     {
-        lock (_gate)
+        lock (gate)
         {
             EnsureNewName(name);
-            _topics.Add(name, new BrokerTopic(name, duplicateDetectionHistoryTimeWindow));
+            topics.Add(name, new BrokerTopic(name, duplicateDetectionHistoryTimeWindow));
         }
     }
 
     public void CreateSubscription(string topicName, string subscriptionName, EntityOptions? options = null)
     {
-        lock (_gate)
+        lock (gate)
         {
-            var topic = _topics.GetValueOrDefault(topicName) ?? throw NotFound(topicName);
+            var topic = topics.GetValueOrDefault(topicName) ?? throw NotFound(topicName);
             var path = EntityPaths.Subscription(topic.Name, subscriptionName);
             EnsureNewName(path);
             var subscription = new BrokerEntity(path, options ?? new EntityOptions());
-            _entities.Add(path, subscription);
+            entities.Add(path, subscription);
             topic.Subscriptions.Add(subscription);
         }
     }
@@ -112,9 +112,9 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
     public IDisposable Fail(string entityPath, BrokerOperations operations, Func<Exception> exception)
     {
         var fault = new Fault(this, entityPath, operations, exception);
-        lock (_gate)
+        lock (gate)
         {
-            _faults.Add(fault);
+            faults.Add(fault);
         }
 
         return fault;
@@ -133,11 +133,11 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
             throw new ServiceBusException($"The message is larger than the {maxMessageSizeInBytes} bytes the entity accepts.", ServiceBusFailureReason.MessageSizeExceeded, queueOrTopicName);
         }
 
-        lock (_gate)
+        lock (gate)
         {
             var now = Advance();
             ThrowIfFailing(queueOrTopicName, BrokerOperations.Send);
-            if (_entities.TryGetValue(queueOrTopicName, out var queue) && !_topics.Values.Any(topic => topic.Subscriptions.Contains(queue)))
+            if (entities.TryGetValue(queueOrTopicName, out var queue) && !topics.Values.Any(topic => topic.Subscriptions.Contains(queue)))
             {
                 foreach (var message in accepted)
                 {
@@ -145,7 +145,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
                     queue.Enqueue(message, now);
                 }
             }
-            else if (_topics.TryGetValue(queueOrTopicName, out var topic))
+            else if (topics.TryGetValue(queueOrTopicName, out var topic))
             {
                 foreach (var message in accepted)
                 {
@@ -164,15 +164,15 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
 
     internal void CancelScheduled(string queueOrTopicName, long sequenceNumber)
     {
-        lock (_gate)
+        lock (gate)
         {
             Advance();
             ThrowIfFailing(queueOrTopicName, BrokerOperations.Send);
-            if (_topics.TryGetValue(queueOrTopicName, out var topic))
+            if (topics.TryGetValue(queueOrTopicName, out var topic))
             {
                 topic.Scheduled.RemoveAll(message => message.SequenceNumber == sequenceNumber);
             }
-            else if (_entities.TryGetValue(queueOrTopicName, out var queue)
+            else if (entities.TryGetValue(queueOrTopicName, out var queue)
                 && queue.Messages.TryGetValue(sequenceNumber, out var message) && message.IsScheduled)
             {
                 queue.Messages.Remove(sequenceNumber);
@@ -182,7 +182,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
 
     internal IReadOnlyList<ServiceBusReceivedMessage> Receive(string entityPath, int maxMessages, ServiceBusReceiveMode mode)
     {
-        lock (_gate)
+        lock (gate)
         {
             var now = Advance();
             ThrowIfFailing(entityPath, BrokerOperations.Receive);
@@ -201,7 +201,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
 
                 message.LockToken = Guid.NewGuid();
                 message.LockedUntil = now + entity.Options.LockDuration;
-                _locks.Add(message.LockToken, new Held(entity, message, inDeadLetters));
+                locks.Add(message.LockToken, new Held(entity, message, inDeadLetters));
                 received.Add(message.ToReceived(message.LockToken));
             }
 
@@ -211,7 +211,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
 
     internal IReadOnlyList<ServiceBusReceivedMessage> Peek(string entityPath, long fromSequenceNumber, int maxMessages, bool checkFaults = true)
     {
-        lock (_gate)
+        lock (gate)
         {
             Advance();
             if (checkFaults)
@@ -234,7 +234,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
 
     internal void Complete(string lockToken, string? entityPath)
     {
-        lock (_gate)
+        lock (gate)
         {
             var held = TakeLock(lockToken, entityPath);
             (held.InDeadLetters ? held.Entity.DeadLetters : held.Entity.Messages).Remove(held.Message.SequenceNumber);
@@ -244,7 +244,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
     internal void Abandon(string lockToken, IDictionary<string, object>? propertiesToModify, string? entityPath)
     {
         AmqpPropertyValues.EnsureEncodable(propertiesToModify);
-        lock (_gate)
+        lock (gate)
         {
             var held = TakeLock(lockToken, entityPath);
             held.Message.Merge(propertiesToModify);
@@ -261,7 +261,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
             throw new InvalidOperationException("The dead-letter reason or description is given twice: as an argument and in the properties to modify.");
         }
 
-        lock (_gate)
+        lock (gate)
         {
             if (FindLock(lockToken, entityPath).InDeadLetters)
             {
@@ -276,7 +276,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
 
     internal DateTimeOffset RenewLock(string lockToken, string? entityPath)
     {
-        lock (_gate)
+        lock (gate)
         {
             var held = FindLock(lockToken, entityPath);
             return held.Message.LockedUntil = timeProvider.GetUtcNow() + held.Entity.Options.LockDuration;
@@ -286,7 +286,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
     private Held TakeLock(string lockToken, string? entityPath)
     {
         var held = FindLock(lockToken, entityPath);
-        _locks.Remove(held.Message.LockToken);
+        locks.Remove(held.Message.LockToken);
         held.Message.LockToken = Guid.Empty;
         return held;
     }
@@ -294,7 +294,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
     private Held FindLock(string lockToken, string? entityPath)
     {
         Advance();
-        if (!Guid.TryParse(lockToken, out var token) || !_locks.TryGetValue(token, out var held)
+        if (!Guid.TryParse(lockToken, out var token) || !locks.TryGetValue(token, out var held)
             || (entityPath is not null && !string.Equals(held.Path, entityPath, StringComparison.OrdinalIgnoreCase)))
         {
             throw new ServiceBusException(
@@ -310,16 +310,16 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
     private DateTimeOffset Advance()
     {
         var now = timeProvider.GetUtcNow();
-        foreach (var topic in _topics.Values)
+        foreach (var topic in topics.Values)
         {
             topic.Advance(now);
         }
 
-        foreach (var entity in _entities.Values)
+        foreach (var entity in entities.Values)
         {
             foreach (var released in entity.Advance(now))
             {
-                _locks.Remove(released);
+                locks.Remove(released);
             }
         }
 
@@ -331,12 +331,12 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
         var deadLetterSuffix = EntityPaths.DeadLetter("");
         var inDeadLetters = entityPath.EndsWith(deadLetterSuffix, StringComparison.OrdinalIgnoreCase);
         var path = inDeadLetters ? entityPath[..^deadLetterSuffix.Length] : entityPath;
-        return _entities.TryGetValue(path, out var entity) ? (entity, inDeadLetters) : throw NotFound(entityPath);
+        return entities.TryGetValue(path, out var entity) ? (entity, inDeadLetters) : throw NotFound(entityPath);
     }
 
     private void ThrowIfFailing(string entityPath, BrokerOperations operation)
     {
-        foreach (var fault in _faults)
+        foreach (var fault in faults)
         {
             if ((fault.Operations & operation) != 0 && string.Equals(fault.EntityPath, entityPath, StringComparison.OrdinalIgnoreCase))
             {
@@ -347,7 +347,7 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
 
     private void EnsureNewName(string name)
     {
-        if (_entities.ContainsKey(name) || _topics.ContainsKey(name))
+        if (entities.ContainsKey(name) || topics.ContainsKey(name))
         {
             throw new ServiceBusException($"The messaging entity '{name}' already exists.", ServiceBusFailureReason.MessagingEntityAlreadyExists, name);
         }
@@ -369,9 +369,9 @@ public sealed class ServiceBusBroker(TimeProvider timeProvider, long maxMessageS
 
         public void Dispose()
         {
-            lock (broker._gate)
+            lock (broker.gate)
             {
-                broker._faults.Remove(this);
+                broker.faults.Remove(this);
             }
         }
     }

@@ -102,7 +102,9 @@ internal sealed class HeldMessage<T> : IAsyncDisposable
                 await gate.WaitAsync(cancellationToken);
                 try
                 {
-                    var response = await queue.UpdateMessageAsync(MessageId, popReceipt, visibilityTimeout: visibilityTimeout, cancellationToken: cancellationToken);
+                    // Not cancelled once sent: a renewal the queue applied changes the pop receipt, and a settle that
+                    // cancelled it mid-flight would then delete or release with a receipt the queue no longer accepts.
+                    var response = await queue.UpdateMessageAsync(MessageId, popReceipt, visibilityTimeout: visibilityTimeout, cancellationToken: CancellationToken.None);
                     popReceipt = response.Value.PopReceipt;
                 }
                 finally

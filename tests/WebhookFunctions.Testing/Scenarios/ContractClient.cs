@@ -9,20 +9,17 @@ public sealed class ContractClient(IWebhookHost host)
 {
     public Task<Subscriber> SubscribeAsync(string url, params string[] eventTypes) => SubscribeAsync(url, eventTypes, tenantId: null);
 
-    /// <summary>Subscribes for a tenant (none when <paramref name="tenantId"/> is null); the answer names it.</summary>
-    public async Task<Subscriber> SubscribeAsync(string url, string[] eventTypes, string? tenantId)
+    /// <summary>
+    /// Subscribes for a tenant (none when <paramref name="tenantId"/> is null), with a payload filter when
+    /// <paramref name="filterJson"/> (a JSON object) is given; the answer must name the tenant.
+    /// </summary>
+    public async Task<Subscriber> SubscribeAsync(string url, string[] eventTypes, string? tenantId, string? filterJson = null)
     {
-        var body = tenantId is null ? JsonSerializer.Serialize(new { url, eventTypes }) : JsonSerializer.Serialize(new { url, eventTypes, tenantId });
+        var tenant = tenantId is null ? "" : $",\"tenantId\":{JsonSerializer.Serialize(tenantId)}";
+        var filter = filterJson is null ? "" : $",\"filter\":{filterJson}";
+        var body = $$"""{"url":{{JsonSerializer.Serialize(url)}},"eventTypes":{{JsonSerializer.Serialize(eventTypes)}}{{tenant}}{{filter}}}""";
         var created = await SendAsync(HttpMethod.Post, "/api/subscriptions", 201, body);
         Assert.Equal(tenantId, created.Json().GetProperty("tenantId").GetString());
-        return new Subscriber(created.Json().GetProperty("id").GetString()!, created.Json().GetProperty("secret").GetString()!);
-    }
-
-    /// <summary>Subscribes with a payload filter (<paramref name="filterJson"/>, a JSON object) besides the event type.</summary>
-    public async Task<Subscriber> SubscribeFilteredAsync(string url, string eventType, string filterJson)
-    {
-        var body = $$"""{"url":{{JsonSerializer.Serialize(url)}},"eventTypes":[{{JsonSerializer.Serialize(eventType)}}],"filter":{{filterJson}}}""";
-        var created = await SendAsync(HttpMethod.Post, "/api/subscriptions", 201, body);
         return new Subscriber(created.Json().GetProperty("id").GetString()!, created.Json().GetProperty("secret").GetString()!);
     }
 

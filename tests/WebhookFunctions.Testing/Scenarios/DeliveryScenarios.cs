@@ -251,10 +251,11 @@ public abstract class DeliveryScenarios(IWebhookHost host, WebhookReceiver recei
     {
         var type = Unique("order") + ".created";
         var filteredEndpoint = Unique("filtered");
-        var filtered = await api.SubscribeFilteredAsync(
+        var filtered = await api.SubscribeAsync(
             receiver.Endpoint(filteredEndpoint),
-            type,
-            """{"data.amount": {"$gte": 1000}, "data.lines.0.sku": {"$startsWith": "EU-"}}""");
+            [type],
+            tenantId: null,
+            filterJson: """{"data.amount": {"$gte": 1000}, "data.lines.0.sku": {"$startsWith": "EU-"}}""");
         receiver.Trust(filteredEndpoint, filtered.Secret);
         var all = await SubscribeAsync(Unique("all"), type);
 

@@ -26,7 +26,9 @@ internal sealed class BenchServer : IAsyncDisposable
     public HttpClient Client { get; }
 
     /// <param name="namePrefix">The storage name prefix to run on (e.g. tables seeded beforehand); a fresh one when null.</param>
-    public static async Task<BenchServer> StartAsync(string storageConnectionString, StorageOperationCounter counter, string? namePrefix = null)
+    /// <param name="overrides">Settings a section tunes on top of the production defaults.</param>
+    public static async Task<BenchServer> StartAsync(
+        string storageConnectionString, StorageOperationCounter counter, string? namePrefix = null, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -38,6 +40,11 @@ internal sealed class BenchServer : IAsyncDisposable
             ["Egress:AllowedNetworks:0"] = "127.0.0.0/8",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         var app = SelfHostedServer.Build(["--environment", "Benchmark"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);

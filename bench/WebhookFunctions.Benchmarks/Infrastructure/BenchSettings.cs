@@ -31,10 +31,13 @@ internal sealed record BenchSettings
 
     public int ScaleCreatesDuringRun { get; init; } = 1_000;
 
+    /// <summary>Section 9: events published to the 20 healthy endpoints in each of its two runs.</summary>
+    public int NoisyNeighbourEvents { get; init; } = 300;
+
     public string ResultsDirectory { get; init; } = DefaultResultsDirectory();
 
     /// <summary>Section 8 (subscriptions at scale) runs only when named: seeding 200,000 subscriptions takes minutes.</summary>
-    public IReadOnlySet<int> Sections { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5, 7 };
+    public IReadOnlySet<int> Sections { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5, 7, 9 };
 
     public static BenchSettings Quick_ => new()
     {
@@ -47,6 +50,7 @@ internal sealed record BenchSettings
         ScaleTotals = [2_000, 20_000],
         ScaleDuration = TimeSpan.FromSeconds(15),
         ScaleCreatesDuringRun = 100,
+        NoisyNeighbourEvents = 100,
     };
 
     /// <summary>--quick, --sections 1,2,4, --results DIR, --concurrency N, --subscribers-wide N, --scale-totals N,N, --scale-seconds N.</summary>
@@ -79,7 +83,7 @@ internal sealed record BenchSettings
                     settings = settings with { WideFanOutSubscribers = int.Parse(Value(args, ++i), CultureInfo.InvariantCulture) };
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick, --sections 1,2,3,4,5,7,8, --results DIR, --concurrency N, --subscribers-wide N, --scale-totals 2000,200000, --scale-seconds N, --micro.");
+                    throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick, --sections 1,2,3,4,5,7,8,9, --results DIR, --concurrency N, --subscribers-wide N, --scale-totals 2000,200000, --scale-seconds N, --micro.");
             }
         }
 

@@ -6,19 +6,27 @@ namespace WebhookFunctions.Benchmarks.Infrastructure;
 
 /// <summary>
 /// A minimal Kestrel receiver on 127.0.0.1: every POST is read to the end and answered 200 with no body. It notes when
-/// each (webhook-id, path) first arrived, so publish→delivery latency can be measured in this process.
+/// each (webhook-id, path) first arrived, so publish→delivery latency can be measured in this process. Two paths stand
+/// for broken endpoints: under <see cref="HangingPrefix"/> a request is held until the caller gives up, under
+/// <see cref="FailingPrefix"/> it is answered 500; neither counts as an arrival.
 /// </summary>
 internal sealed class LoopbackReceiver : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<(string Id, string Path), long> firstArrivals = new();
+    public const string HangingPrefix = "/broken/hang/";
+    public const string FailingPrefix = "/broken/fail/";
     private long requests;
+    private long brokenRequests;
 
     private LoopbackReceiver(WebApplication app) => this.app = app;
 
     public Uri BaseAddress { get; private set; } = null!;
 
     public long Requests => Interlocked.Read(ref requests);
+
+    /// <summary>Requests to the hanging and failing paths.</summary>
+    public long BrokenRequests => Interlocked.Read(ref brokenRequests);
 
     public static async Task<LoopbackReceiver> StartAsync()
     {
@@ -50,6 +58,28 @@ internal sealed class LoopbackReceiver : IAsyncDisposable
     private async Task<IResult> ReceiveAsync(HttpContext context)
     {
         var arrived = Stopwatch.GetTimestamp();
+        var path = context.Request.Path.Value ?? "";
+        if (path.StartsWith(HangingPrefix, StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref brokenRequests);
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The delivery attempt timed out and the client went away: what a hanging endpoint is for.
+            }
+
+            return Results.Empty;
+        }
+
+        if (path.StartsWith(FailingPrefix, StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref brokenRequests);
+            return Results.StatusCode(StatusCodes.Status500InternalServerError);
+        }
+
         var body = context.Request.Body;
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(4096);
         try
@@ -66,7 +96,7 @@ internal sealed class LoopbackReceiver : IAsyncDisposable
         Interlocked.Increment(ref requests);
         if (context.Request.Headers["webhook-id"] is [{ } id])
         {
-            firstArrivals.TryAdd((id, context.Request.Path.Value ?? ""), arrived);
+            firstArrivals.TryAdd((id, path), arrived);
         }
 
         return Results.Ok();

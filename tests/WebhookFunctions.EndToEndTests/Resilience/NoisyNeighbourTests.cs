@@ -9,7 +9,8 @@ namespace WebhookFunctions.EndToEndTests.Resilience;
 
 /// <summary>
 /// One hanging endpoint and one always-500 endpoint beside 20 healthy ones: the healthy ones must still get every
-/// event, about as fast as without the broken ones. Two runs on fresh servers: a baseline and the noisy one.
+/// event, and the broken ones are cut off by their circuits instead of holding workers. How much the broken ones slow
+/// the healthy ones is a speed figure, measured by the benchmark's section 9, not asserted here.
 /// </summary>
 public sealed class NoisyNeighbourTests(ITestOutputHelper output)
 {
@@ -31,31 +32,30 @@ public sealed class NoisyNeighbourTests(ITestOutputHelper output)
         ["Delivery:RetrySchedule:3"] = "00:00:04",
         ["Delivery:RetrySchedule:4"] = "00:00:08",
         ["EndpointHealth:FailureThreshold"] = "5",
+        ["EndpointHealth:InitialConcurrency"] = "4",
+
+        // Longer than the run, so no half-open probe adds attempts to the count asserted below.
+        ["EndpointHealth:OpenDuration"] = "00:10:00",
         ["Workers:DeliveryConcurrency"] = "16",
         ["Workers:FanOutConcurrency"] = "4",
         ["Workers:MaxPollDelay"] = "00:00:00.200",
     };
 
     [Fact]
-    public async Task A_hanging_and_an_always_failing_endpoint_neither_starve_nor_slow_the_healthy_ones()
+    public async Task A_hanging_and_an_always_failing_endpoint_are_cut_off_by_their_circuits_and_the_healthy_ones_get_every_event()
     {
-        var baseline = await RunAsync(withBrokenEndpoints: false);
-        output.WriteLine($"baseline: {baseline}");
-        var noisy = await RunAsync(withBrokenEndpoints: true);
-        output.WriteLine($"noisy:    {noisy}");
+        var noisy = await RunAsync();
+        output.WriteLine($"noisy: {noisy}");
 
-        Assert.Equal(0, baseline.Missing);
         Assert.Equal(0, noisy.Missing);
-        Assert.True(noisy.BrokenAttempts > 0, "The broken endpoints were never called: the run did not test what it claims.");
 
-        // Twice the baseline, but never less than the baseline plus 1 s: a baseline p95 of a few hundred milliseconds
-        // would otherwise make the bound a matter of scheduling noise on a shared 2-core machine.
-        var bound = TimeSpan.FromTicks(Math.Max(baseline.P95.Ticks * 2, (baseline.P95 + TimeSpan.FromSeconds(1)).Ticks));
-        output.WriteLine($"p95 baseline {baseline.P95.TotalMilliseconds:0} ms, noisy {noisy.P95.TotalMilliseconds:0} ms, bound {bound.TotalMilliseconds:0} ms");
-        Assert.True(noisy.P95 <= bound, $"p95 with broken neighbours {noisy.P95.TotalMilliseconds:0} ms exceeds {bound.TotalMilliseconds:0} ms (baseline {baseline.P95.TotalMilliseconds:0} ms).");
+        // Each broken endpoint fails FailureThreshold (5) times in a row before its circuit opens; besides the attempt
+        // whose failure opens it, at most its concurrency limit less one were in flight then (4 at first, never raised
+        // without a success), and they end too. Nothing more is admitted while the circuit stays open.
+        Assert.All(noisy.BrokenAttempts, broken => Assert.InRange(broken.Value, 5, 5 + 4 - 1));
     }
 
-    private static async Task<RunFigures> RunAsync(bool withBrokenEndpoints)
+    private static async Task<RunFigures> RunAsync()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var server = await RunningServer.StartAsync(Settings);
@@ -66,11 +66,8 @@ public sealed class NoisyNeighbourTests(ITestOutputHelper output)
             await WebhookApi.SubscribeAsync(server.Client, receiver.Endpoint(name, Behaviours.Healthy), eventType);
         }
 
-        if (withBrokenEndpoints)
-        {
-            await WebhookApi.SubscribeAsync(server.Client, receiver.Endpoint("hanging", Behaviours.Hangs), eventType);
-            await WebhookApi.SubscribeAsync(server.Client, receiver.Endpoint("failing", Behaviours.AlwaysFails), eventType);
-        }
+        await WebhookApi.SubscribeAsync(server.Client, receiver.Endpoint("hanging", Behaviours.Hangs), eventType);
+        await WebhookApi.SubscribeAsync(server.Client, receiver.Endpoint("failing", Behaviours.AlwaysFails), eventType);
 
         var clock = Stopwatch.StartNew();
         var publishedAt = await PublishAsync(server.Client, eventType);
@@ -102,7 +99,11 @@ public sealed class NoisyNeighbourTests(ITestOutputHelper output)
             Max: latencies.Count > 0 ? latencies[^1] : TimeSpan.Zero,
             PublishDuration: publishDuration,
             AllDelivered: allDelivered,
-            BrokenAttempts: receiver.Arrivals.Count(a => a.Endpoint is "hanging" or "failing"));
+            BrokenAttempts: new Dictionary<string, int>
+            {
+                ["hanging"] = receiver.Arrivals.Count(a => a.Endpoint == "hanging"),
+                ["failing"] = receiver.Arrivals.Count(a => a.Endpoint == "failing"),
+            });
     }
 
     /// <summary>Publishes every event with a client-chosen id from several publishers; returns when each publish started.</summary>
@@ -131,10 +132,10 @@ public sealed class NoisyNeighbourTests(ITestOutputHelper output)
     private static TimeSpan Percentile(List<TimeSpan> sorted, double fraction) =>
         sorted.Count == 0 ? TimeSpan.Zero : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(fraction * sorted.Count) - 1)];
 
-    private sealed record RunFigures(int Delivered, int Missing, int Duplicates, TimeSpan P50, TimeSpan P95, TimeSpan Max, TimeSpan PublishDuration, TimeSpan AllDelivered, int BrokenAttempts)
+    private sealed record RunFigures(int Delivered, int Missing, int Duplicates, TimeSpan P50, TimeSpan P95, TimeSpan Max, TimeSpan PublishDuration, TimeSpan AllDelivered, IReadOnlyDictionary<string, int> BrokenAttempts)
     {
         public override string ToString() => string.Create(
             CultureInfo.InvariantCulture,
-            $"delivered {Delivered}, missing {Missing}, duplicates {Duplicates}, latency p50 {P50.TotalMilliseconds:0} ms, p95 {P95.TotalMilliseconds:0} ms, max {Max.TotalMilliseconds:0} ms, published in {PublishDuration.TotalSeconds:0.0} s, all delivered after {AllDelivered.TotalSeconds:0.0} s, broken-endpoint attempts {BrokenAttempts}");
+            $"delivered {Delivered}, missing {Missing}, duplicates {Duplicates}, latency p50 {P50.TotalMilliseconds:0} ms, p95 {P95.TotalMilliseconds:0} ms, max {Max.TotalMilliseconds:0} ms, published in {PublishDuration.TotalSeconds:0.0} s, all delivered after {AllDelivered.TotalSeconds:0.0} s, broken-endpoint attempts {string.Join(", ", BrokenAttempts.Select(b => $"{b.Key} {b.Value}"))}");
     }
 }

@@ -9,6 +9,7 @@ using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Faults;
 using WebhookFunctions.Engine.FanOut;
 using WebhookFunctions.Engine.Health;
+using WebhookFunctions.Engine.OperationalEvents;
 using WebhookFunctions.Engine.Publishing;
 using WebhookFunctions.Engine.Subscriptions;
 
@@ -40,6 +41,10 @@ public static class ServiceCollectionExtensions
             .Bind(configuration.GetSection(EndpointHealthOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<OperationalEventOptions>()
+            .Bind(configuration.GetSection(OperationalEventOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         // Adapters add their SDK's transient faults as ITransientFaultRule; the classifier asks every one.
         services.TryAddSingleton<TransientFaultClassifier>();
@@ -55,6 +60,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PublishService>();
         services.AddSingleton<EventQueryService>();
         services.AddSingleton<FanOutService>();
+        services.AddSingleton<OperationalEventPublisher>();
         services.AddSingleton<DeliveryProcessor>();
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<DeadLetterService>();

@@ -8,4 +8,7 @@ public static class Timestamps
     public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
     public static string ToText(DateTimeOffset instant) => instant.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
+
+    /// <summary>The instant to the millisecond the contract carries, so what is stored and what is answered are the same.</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset instant) => instant.AddTicks(-(instant.Ticks % TimeSpan.TicksPerMillisecond));
 }

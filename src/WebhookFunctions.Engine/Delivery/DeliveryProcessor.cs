@@ -6,6 +6,7 @@ using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Delivery.Decisions;
 using WebhookFunctions.Engine.Delivery.EndpointHealth;
 using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.OperationalEvents;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.Engine.Telemetry;
@@ -25,6 +26,7 @@ public sealed class DeliveryProcessor(
     EndpointHealthTracker endpointHealth,
     IDeliveryQueue deliveryQueue,
     IDeliveryLog deliveryLog,
+    OperationalEventPublisher operationalEvents,
     IOptions<DeliveryOptions> options,
     IOptions<EndpointHealthOptions> healthOptions,
     TimeProvider timeProvider,
@@ -99,15 +101,18 @@ public sealed class DeliveryProcessor(
         using var scope = logger.BeginScope("Event {EventId} to subscription {SubscriptionId}, attempt {Attempt}", job.EventId, subscriptionId, job.Attempt);
         var now = timeProvider.GetUtcNow();
         var subscription = await subscriptions.FindAsync(subscriptionId, cancellationToken);
-        var admission = subscription is { Status: SubscriptionStatus.Enabled } ? endpointHealth.TryAdmit(subscriptionId) : Admission.Now;
-        switch (DeliveryDecision.BeforeAttempt(subscription, admission))
+        var aboutIt = OperationalEventTypes.IsAbout(webhookEvent, subscriptionId);
+        var admission = subscription is { Status: SubscriptionStatus.Enabled } && !aboutIt ? endpointHealth.TryAdmit(subscriptionId) : Admission.Now;
+        switch (DeliveryDecision.BeforeAttempt(subscription, admission, aboutIt))
         {
             case DeliveryOutcome.Skipped skipped:
                 logger.LogInformation("Delivery skipped: {Why}", skipped.Why);
                 return Record(Skipped(job, subscriptionId, now, skipped.Why));
             case DeliveryOutcome.DeadLetter parked:
-                await settlement.RecordDeadLetterAsync(DeadLetterOf(job, subscriptionId, parked, now, attempts: job.Attempt - 1), cancellationToken);
+                var parkedLetter = DeadLetterOf(job, subscriptionId, parked, now, attempts: job.Attempt - 1);
+                await settlement.RecordDeadLetterAsync(parkedLetter, cancellationToken);
                 logger.LogInformation("Subscription disabled; delivery skipped and parked as a dead letter");
+                await operationalEvents.DeadLetteredAsync(subscription!, parkedLetter, cancellationToken);
                 return Record(Skipped(job, subscriptionId, now, SkipReasons.SubscriptionDisabled));
             case DeliveryOutcome.Deferred later:
                 // Not an attempt: the same attempt number comes back when the endpoint can take it.
@@ -156,7 +161,7 @@ public sealed class DeliveryProcessor(
         var failingSince = DeliveryDecision.FailingSinceAfter(subscription.FailingSince, outcome, now);
         if (failingSince != subscription.FailingSince)
         {
-            await SetFailingSinceAsync(subscription.Id, failingSince, cancellationToken);
+            await SetFailingSinceAsync(subscription, failingSince, job.EventId, result, cancellationToken);
         }
 
         switch (outcome)
@@ -171,11 +176,13 @@ public sealed class DeliveryProcessor(
             case DeliveryOutcome.DeadLetter deadLetter:
                 if (deadLetter.Disables is { } disabledReason)
                 {
-                    await DisableAsync(subscription.Id, disabledReason, cancellationToken);
+                    await DisableAsync(subscription.Id, disabledReason, job.EventId, cancellationToken);
                 }
 
-                await settlement.RecordDeadLetterAsync(DeadLetterOf(job, subscription.Id, deadLetter, now, job.Attempt, result), cancellationToken);
+                var letter = DeadLetterOf(job, subscription.Id, deadLetter, now, job.Attempt, result);
+                await settlement.RecordDeadLetterAsync(letter, cancellationToken);
                 logger.LogWarning("Attempt failed ({Failure}); dead-lettered as {Reason}", DeliveryDecision.Describe(result), deadLetter.Reason);
+                await operationalEvents.DeadLetteredAsync(subscription, letter, cancellationToken);
                 return Record(AttemptOf(job, subscription.Id, now, result, AttemptOutcome.DeadLettered, nextAttemptAt: null));
             default:
                 throw new InvalidOperationException($"An attempt cannot end as {outcome}.");
@@ -192,7 +199,7 @@ public sealed class DeliveryProcessor(
         LastError = result.Error,
     };
 
-    private async Task DisableAsync(string subscriptionId, DisabledReason reason, CancellationToken cancellationToken)
+    private async Task DisableAsync(string subscriptionId, DisabledReason reason, string eventId, CancellationToken cancellationToken)
     {
         var disabled = await subscriptions.UpdateWithRetryAsync(
             subscriptionId,
@@ -203,16 +210,36 @@ public sealed class DeliveryProcessor(
         if (disabled is not null)
         {
             logger.LogWarning("Subscription {SubscriptionId} disabled: {DisabledReason}", subscriptionId, reason);
+            await operationalEvents.EndpointDisabledAsync(disabled, eventId, cancellationToken);
         }
     }
 
-    // Written only when the endpoint changes between healthy and failing, not on every attempt.
-    private async Task SetFailingSinceAsync(string subscriptionId, DateTimeOffset? failingSince, CancellationToken cancellationToken)
+    // Written only when the endpoint changes between healthy and failing, not on every attempt. Only the writer that
+    // made the change raises its event, so a failing period is announced once, however many instances see it begin.
+    private async Task SetFailingSinceAsync(Subscription subscription, DateTimeOffset? failingSince, string eventId, SendResult result, CancellationToken cancellationToken)
     {
-        await subscriptions.UpdateWithRetryAsync(
-            subscriptionId,
-            current => (current.FailingSince is null) == (failingSince is null) ? null : current with { FailingSince = failingSince },
+        DateTimeOffset? endedPeriod = null;
+        var changed = await subscriptions.UpdateWithRetryAsync(
+            subscription.Id,
+            current =>
+            {
+                endedPeriod = current.FailingSince;
+                return (current.FailingSince is null) == (failingSince is null) ? null : current with { FailingSince = failingSince };
+            },
             cancellationToken);
+        if (changed is null)
+        {
+            return;
+        }
+
+        if (failingSince is { } since)
+        {
+            await operationalEvents.EndpointFailingAsync(changed, since, eventId, result.StatusCode, result.Error, cancellationToken);
+        }
+        else if (endedPeriod is { } ended)
+        {
+            await operationalEvents.EndpointRecoveredAsync(changed, ended, eventId, cancellationToken);
+        }
     }
 
     private static EndpointSignal SignalOf(SendResult result) => OutcomeClassifier.Classify(result) switch

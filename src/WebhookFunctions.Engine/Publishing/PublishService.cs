@@ -55,6 +55,23 @@ public sealed class PublishService(
         }
     }
 
+    /// <summary>
+    /// Publishes an event the service raises itself (a reserved type, so no publish rules apply). Its id is derived
+    /// from what it reports: an event already stored is not stored again, and its notice is queued only if it was not.
+    /// </summary>
+    public async Task PublishOwnAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    {
+        if (await events.TryAddAsync(webhookEvent, cancellationToken))
+        {
+            await QueueNoticeAsync(webhookEvent, cancellationToken);
+            logger.LogInformation("Raised event {EventId} of type {EventType}", webhookEvent.Id, webhookEvent.Type);
+        }
+        else if (await events.GetAsync(webhookEvent.Id, cancellationToken) is { NoticeQueued: false } stored)
+        {
+            await QueueNoticeAsync(stored, cancellationToken);
+        }
+    }
+
     private async Task<Result<PublishReceipt>> AcceptAsync(PublishCommand command, CancellationToken cancellationToken)
     {
         using var activity = WebhookTelemetry.Start("publish", ActivityKind.Producer, command.TraceParent);
@@ -79,7 +96,7 @@ public sealed class PublishService(
         var webhookEvent = new WebhookEvent(
             eventId,
             command.Type!,
-            ToMilliseconds(command.Time?.ToUniversalTime() ?? now),
+            Timestamps.Truncate(command.Time?.ToUniversalTime() ?? now),
             command.Subject,
             command.Source,
             command.Data,
@@ -124,13 +141,10 @@ public sealed class PublishService(
         && string.Equals(earlier.Subject, repeat.Subject, StringComparison.Ordinal)
         && string.Equals(earlier.Source, repeat.Source, StringComparison.Ordinal)
         && string.Equals(earlier.TenantId, repeat.TenantId, StringComparison.Ordinal)
-        && (repeat.Time is null || ToMilliseconds(repeat.Time.Value.ToUniversalTime()) == earlier.Timestamp)
+        && (repeat.Time is null || Timestamps.Truncate(repeat.Time.Value.ToUniversalTime()) == earlier.Timestamp)
         && earlier.Data.Span.SequenceEqual(repeat.Data.Span);
 
     private static string DedupeName(PublishCommand command) => command.IdempotencyKey is not null ? "Idempotency-Key" : "event id";
-
-    // The envelope carries milliseconds; the stored and answered timestamp is the same instant.
-    private static DateTimeOffset ToMilliseconds(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerMillisecond));
 
     private async Task QueueNoticeAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {

@@ -20,6 +20,8 @@ public static class WebhookTelemetry
 
     public static readonly Counter<long> FilteredOut = Meter.CreateCounter<long>("webhooks.fanout.filtered", description: "Event-to-subscription deliveries a payload filter held back at fan-out.");
 
+    public static readonly Counter<long> OperationalEvents = Meter.CreateCounter<long>("webhooks.operational.events", description: "Operational events raised, by type and outcome (published or failed).");
+
     public static readonly Counter<long> Attempts = Meter.CreateCounter<long>("webhooks.delivery.attempts", description: "Delivery attempts by outcome.");
 
     /// <summary>

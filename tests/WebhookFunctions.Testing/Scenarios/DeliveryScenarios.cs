@@ -245,7 +245,34 @@ public abstract class DeliveryScenarios(IWebhookHost host, WebhookReceiver recei
         Assert.True(webhook.VerifiesWith(secret), $"The webhook {eventId} at {webhook.Endpoint} is not signed with its subscription's secret: {webhook.Header("webhook-signature")}.");
     }
 
-    /// <summary>Subscribes a new receiver endpoint, which trusts the secret the subscription was given.</summary>
+    [ScenarioFact]
+    public async Task An_operator_subscribed_to_webhook_events_learns_that_an_endpoint_is_failing_dead_lettered_and_disabled()
+    {
+        var type = Unique("vanished") + ".event";
+        var operatorEndpoint = await SubscribeAsync(Unique("operator"), "webhook.*");
+        var vanished = await SubscribeAsync(Unique("vanished"), type, Answer.Status(410));
+
+        var eventId = await api.PublishAcceptedAsync(type);
+
+        string[] expected = ["webhook.delivery.deadLettered", "webhook.endpoint.disabled", "webhook.endpoint.failing"];
+        await Waiting.Eventually.HoldsAsync(
+            () => AboutAt(operatorEndpoint, vanished.Id).Count >= expected.Length,
+            $"the operator's endpoint to get {string.Join(", ", expected)} about the vanished one");
+        var raised = AboutAt(operatorEndpoint, vanished.Id);
+        Assert.Equal(expected, raised.Select(r => r.Type).Order(StringComparer.Ordinal));
+        foreach (var (webhook, _, data) in raised)
+        {
+            AssertSignedBy(webhook, webhook.Header("webhook-id"), operatorEndpoint.Secret);
+            Assert.Equal(vanished.Id, data.GetProperty("subscriptionId").GetString());
+            Assert.EndsWith(vanished.Endpoint, data.GetProperty("url").GetString(), StringComparison.Ordinal);
+            Assert.Equal(eventId, data.GetProperty("eventId").GetString());
+        }
+
+        Assert.Equal("endpointGone", raised.Single(r => r.Type == "webhook.endpoint.disabled").Data.GetProperty("reason").GetString());
+        var deadLettered = raised.Single(r => r.Type == "webhook.delivery.deadLettered").Data;
+        Assert.Equal(("endpointGone", 1, type), (deadLettered.GetProperty("reason").GetString(), deadLettered.GetProperty("attempts").GetInt32(), deadLettered.GetProperty("eventType").GetString()));
+    }
+
     [ScenarioFact]
     public async Task A_filtered_subscription_gets_only_the_events_its_filter_matches_and_an_unfiltered_one_gets_all()
     {
@@ -345,11 +372,20 @@ public abstract class DeliveryScenarios(IWebhookHost host, WebhookReceiver recei
         return id;
     }
 
+    /// <summary>The operational events an endpoint got about one subscription (their subject), with their type and data.</summary>
+    private List<(ReceivedWebhook Webhook, string Type, JsonElement Data)> AboutAt(ScenarioSubscriber subscriber, string subscriptionId) =>
+        receiver.At(subscriber.Endpoint)
+            .Select(webhook => (Webhook: webhook, Envelope: JsonDocument.Parse(webhook.Body).RootElement))
+            .Where(w => w.Envelope.TryGetProperty("subject", out var subject) && subject.GetString() == subscriptionId)
+            .Select(w => (w.Webhook, w.Envelope.GetProperty("type").GetString()!, w.Envelope.GetProperty("data").Clone()))
+            .ToList();
+
     private List<string> EventIdsAt(ScenarioSubscriber subscriber) =>
         receiver.At(subscriber.Endpoint).Select(webhook => JsonDocument.Parse(webhook.Body).RootElement.GetProperty("id").GetString()!).ToList();
 
     private static List<string> Ids(params ScenarioSubscriber[] subscribers) => subscribers.Select(s => s.Id).Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>Subscribes a new receiver endpoint, which trusts the secret the subscription was given.</summary>
     private async Task<ScenarioSubscriber> SubscribeAsync(string endpoint, string eventType, Answer? lasting = null, params Answer[] first)
     {
         var url = receiver.Endpoint(endpoint, lasting, first);

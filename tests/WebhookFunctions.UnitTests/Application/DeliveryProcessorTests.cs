@@ -61,7 +61,8 @@ public sealed class DeliveryProcessorTests : IDisposable
         Assert.Equal(500, retry.LastStatusCode);
         var delay = dueAt - harness.Clock.GetUtcNow();
         Assert.InRange(delay, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6));
-        Assert.Equal(["schedule", "complete"], harness.Transport.Calls);
+        // The notice is the endpoint's "failing" operational event, raised when its failing period begins.
+        Assert.Equal(["notice", "schedule", "complete"], harness.Transport.Calls);
         var attempt = Assert.Single(harness.Log.Attempts);
         Assert.Equal(AttemptOutcome.Failed, attempt.Outcome);
         Assert.Equal(dueAt, attempt.NextAttemptAt);
@@ -84,7 +85,8 @@ public sealed class DeliveryProcessorTests : IDisposable
         Assert.Equal(harness.Clock.GetUtcNow().AddDays(-3), deadLetter.FirstAttemptAt);
         Assert.Empty(harness.Transport.Scheduled);
         Assert.Equal(AttemptOutcome.DeadLettered, Assert.Single(harness.Log.Attempts).Outcome);
-        Assert.Equal(["deadLetter", "complete"], harness.Transport.Calls);
+        // Notices: the endpoint's "failing" operational event, then the dead letter's.
+        Assert.Equal(["notice", "deadLetter", "notice", "complete"], harness.Transport.Calls);
     }
 
     [Fact]

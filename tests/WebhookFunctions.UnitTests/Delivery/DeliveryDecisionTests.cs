@@ -44,6 +44,15 @@ public class DeliveryDecisionTests
         { "an enabled subscription whose endpoint admits the attempt gets it", Enabled, Admission.Now, null },
     };
 
+    [Fact]
+    public void An_operational_event_about_the_subscription_itself_is_skipped_whatever_its_state()
+    {
+        var aboutItself = new Outcome.Skipped(SkipReasons.AboutItself);
+        Assert.Equal(aboutItself, DeliveryDecision.BeforeAttempt(Enabled, Admission.Now, eventIsAboutIt: true));
+        Assert.Equal(aboutItself, DeliveryDecision.BeforeAttempt(Enabled with { Status = SubscriptionStatus.Disabled }, Admission.Now, eventIsAboutIt: true));
+        Assert.Equal(new Outcome.Skipped(SkipReasons.SubscriptionDeleted), DeliveryDecision.BeforeAttempt(null, Admission.Now, eventIsAboutIt: true));
+    }
+
     [Theory]
     [MemberData(nameof(BeforeAttemptRows))]
     public void Before_an_attempt(string row, Subscription? subscription, Admission admission, Outcome? expected)

@@ -6,6 +6,7 @@ using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Delivery.EndpointHealth;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.FanOut;
+using WebhookFunctions.Engine.OperationalEvents;
 using WebhookFunctions.Engine.Publishing;
 using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.Testing.Engine;
@@ -15,7 +16,7 @@ namespace WebhookFunctions.UnitTests.Fakes;
 /// <summary>The engine's services over in-memory ports, a scripted receiver and a fake clock.</summary>
 internal sealed class EngineHarness : IDisposable
 {
-    public EngineHarness(Action<DeliveryOptions>? configure = null, Action<EndpointHealthOptions>? configureHealth = null)
+    public EngineHarness(Action<DeliveryOptions>? configure = null, Action<EndpointHealthOptions>? configureHealth = null, Action<OperationalEventOptions>? configureOperational = null)
     {
         var healthOptions = new EndpointHealthOptions();
         configureHealth?.Invoke(healthOptions);
@@ -28,7 +29,10 @@ internal sealed class EngineHarness : IDisposable
         var sender = new WebhookSender(new SingleHandlerFactory(Receiver), Options, Clock);
         Publish = new PublishService(Events, new InMemoryIdempotencyStore(), Transport, Options, Clock, NullLogger<PublishService>.Instance);
         FanOut = new FanOutService(Directory, Events, Transport, Options, NullLogger<FanOutService>.Instance);
-        Processor = new DeliveryProcessor(Events, Directory, sender, EndpointHealth, Transport, Log, Options, HealthOptions, Clock, NullLogger<DeliveryProcessor>.Instance);
+        var operationalOptions = new OperationalEventOptions();
+        configureOperational?.Invoke(operationalOptions);
+        OperationalEvents = new OperationalEventPublisher(Publish, Microsoft.Extensions.Options.Options.Create(operationalOptions), Clock, NullLogger<OperationalEventPublisher>.Instance);
+        Processor = new DeliveryProcessor(Events, Directory, sender, EndpointHealth, Transport, Log, OperationalEvents, Options, HealthOptions, Clock, NullLogger<DeliveryProcessor>.Instance);
         SubscriptionService = new SubscriptionService(Directory, Log, Events, Transport, Options, Clock, NullLogger<SubscriptionService>.Instance);
     }
 
@@ -55,6 +59,8 @@ internal sealed class EngineHarness : IDisposable
     public PublishService Publish { get; }
 
     public FanOutService FanOut { get; }
+
+    public OperationalEventPublisher OperationalEvents { get; }
 
     public DeliveryProcessor Processor { get; }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Delivery.EndpointHealth;
@@ -16,9 +15,10 @@ public static class DeliveryDecision
     /// Null when the attempt is to be made; otherwise why not. <paramref name="admission"/> is the endpoint's answer
     /// for an enabled subscription (it is not asked for a deleted or disabled one).
     /// </summary>
-    public static DeliveryOutcome? BeforeAttempt(Subscription? subscription, Admission admission) => subscription switch
+    public static DeliveryOutcome? BeforeAttempt(Subscription? subscription, Admission admission, bool eventIsAboutIt = false) => subscription switch
     {
         null => new DeliveryOutcome.Skipped(SkipReasons.SubscriptionDeleted),
+        _ when eventIsAboutIt => new DeliveryOutcome.Skipped(SkipReasons.AboutItself),
         { Status: SubscriptionStatus.Disabled } => new DeliveryOutcome.DeadLetter(
             DeadLetterReason.SubscriptionDisabled,
             $"The subscription is disabled ({WireName(subscription.DisabledReason)}); replay after enabling it."),
@@ -86,6 +86,5 @@ public static class DeliveryDecision
     };
 
     // Descriptions name reasons as the API does (endpointGone), not as the enum does (EndpointGone).
-    private static string WireName(DisabledReason? reason) =>
-        reason is { } known ? JsonNamingPolicy.CamelCase.ConvertName(known.ToString()) : "unknown";
+    private static string WireName(DisabledReason? reason) => reason is { } known ? WireNames.Of(known) : "unknown";
 }

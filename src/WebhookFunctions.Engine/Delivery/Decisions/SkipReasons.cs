@@ -6,4 +6,7 @@ public static class SkipReasons
     public const string EventNotFound = "eventNotFound";
     public const string SubscriptionDeleted = "subscriptionDeleted";
     public const string SubscriptionDisabled = "subscriptionDisabled";
+
+    /// <summary>An operational event about this very subscription: never sent to it, so its failures cannot feed themselves.</summary>
+    public const string AboutItself = "aboutItself";
 }

@@ -1,0 +1,102 @@
+using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Subscriptions;
+
+namespace WebhookFunctions.Engine.OperationalEvents;
+
+/// <summary>
+/// Keeps dead-letter events about one subscription to a bounded number per minute, in this process: the first
+/// <c>perMinute</c> of a minute are sent one by one; the rest are counted, and when that minute ends one event with
+/// their count is sent through <c>sendSummary</c>. A minute starts at the first dead letter after the last one ended.
+/// </summary>
+public sealed class DeadLetterEventCoalescer(TimeProvider timeProvider, int perMinute, Func<DeadLetterSummary, Task> sendSummary) : IDisposable
+{
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+    private readonly Dictionary<string, Window> windows = new(StringComparer.Ordinal);
+
+    /// <summary>True: send this dead letter's event now. False: it was counted into its minute's summary.</summary>
+    public bool Admit(Subscription subscription, DeadLetter deadLetter)
+    {
+        var now = timeProvider.GetUtcNow();
+        lock (windows)
+        {
+            if (!windows.TryGetValue(subscription.Id, out var window) || now >= window.Start + Minute)
+            {
+                // A window that still holds a count is flushed by its own timer, which has it; the new one replaces it here.
+                windows[subscription.Id] = new Window(now, subscription);
+                return true;
+            }
+
+            if (window.Sent < perMinute)
+            {
+                window.Sent++;
+                return true;
+            }
+
+            window.Count(deadLetter, now);
+            window.Timer ??= timeProvider.CreateTimer(_ => Flush(subscription.Id, window), null, window.Start + Minute - now, Timeout.InfiniteTimeSpan);
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (windows)
+        {
+            foreach (var window in windows.Values)
+            {
+                window.Timer?.Dispose();
+            }
+
+            windows.Clear();
+        }
+    }
+
+    private void Flush(string subscriptionId, Window window)
+    {
+        DeadLetterSummary summary;
+        lock (windows)
+        {
+            if (windows.TryGetValue(subscriptionId, out var current) && ReferenceEquals(current, window))
+            {
+                windows.Remove(subscriptionId);
+            }
+
+            window.Timer?.Dispose();
+            summary = window.Summary();
+        }
+
+        _ = sendSummary(summary);
+    }
+
+    private sealed class Window(DateTimeOffset start, Subscription subscription)
+    {
+        private readonly Dictionary<DeadLetterReason, int> reasons = [];
+        private DateTimeOffset first;
+        private DateTimeOffset last;
+
+        public DateTimeOffset Start { get; } = start;
+
+        public int Sent { get; set; } = 1;
+
+        public ITimer? Timer { get; set; }
+
+        public void Count(DeadLetter deadLetter, DateTimeOffset now)
+        {
+            if (reasons.Count == 0)
+            {
+                first = now;
+            }
+
+            reasons[deadLetter.Reason] = reasons.GetValueOrDefault(deadLetter.Reason) + 1;
+            last = now;
+        }
+
+        public DeadLetterSummary Summary() => new(subscription, new Dictionary<DeadLetterReason, int>(reasons), first, last);
+    }
+}
+
+/// <summary>The dead letters of one subscription counted instead of sent within one minute.</summary>
+public sealed record DeadLetterSummary(Subscription Subscription, IReadOnlyDictionary<DeadLetterReason, int> Reasons, DateTimeOffset From, DateTimeOffset Until)
+{
+    public int Count => Reasons.Values.Sum();
+}

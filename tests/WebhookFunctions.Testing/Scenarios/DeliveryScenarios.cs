@@ -274,6 +274,28 @@ public abstract class DeliveryScenarios(IWebhookHost host, WebhookReceiver recei
     }
 
     [ScenarioFact]
+    public async Task An_operator_learns_once_that_an_endpoint_is_failing_and_then_that_it_recovered()
+    {
+        var type = Unique("wobbly") + ".event";
+        var operatorEndpoint = await SubscribeAsync(Unique("operator"), "webhook.endpoint.*");
+        var wobbly = await SubscribeAsync(Unique("wobbly"), type, Answer.Status(200), Answer.Status(500), Answer.Status(500));
+
+        var eventId = await api.PublishAcceptedAsync(type);
+
+        await api.WaitForAttemptsAsync(eventId, list => list.Any(a => a.Outcome == "delivered"));
+        await Waiting.Eventually.HoldsAsync(
+            () => AboutAt(operatorEndpoint, wobbly.Id).Any(r => r.Type == "webhook.endpoint.recovered"),
+            "the operator's endpoint to hear that the wobbly one recovered");
+        await host.WaitUntilIdleAsync();
+        var raised = AboutAt(operatorEndpoint, wobbly.Id);
+        Assert.Equal(["webhook.endpoint.failing", "webhook.endpoint.recovered"], raised.Select(r => r.Type).Order(StringComparer.Ordinal));
+        var failing = raised.Single(r => r.Type == "webhook.endpoint.failing").Data;
+        var recovered = raised.Single(r => r.Type == "webhook.endpoint.recovered").Data;
+        Assert.Equal(failing.GetProperty("failingSince").GetString(), recovered.GetProperty("failingSince").GetString());
+        Assert.Equal(500, failing.GetProperty("statusCode").GetInt32());
+    }
+
+    [ScenarioFact]
     public async Task A_filtered_subscription_gets_only_the_events_its_filter_matches_and_an_unfiltered_one_gets_all()
     {
         var type = Unique("order") + ".created";

@@ -12,6 +12,7 @@ using WebhookFunctions.Engine.Health;
 using WebhookFunctions.Engine.OperationalEvents;
 using WebhookFunctions.Engine.Publishing;
 using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Engine.Subscriptions.Verification;
 
 namespace WebhookFunctions.Engine;
 
@@ -41,6 +42,7 @@ public static class ServiceCollectionExtensions
             .Bind(configuration.GetSection(EndpointHealthOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<EndpointVerificationOptions>().Bind(configuration.GetSection(EndpointVerificationOptions.SectionName));
         services.AddOptions<OperationalEventOptions>()
             .Bind(configuration.GetSection(OperationalEventOptions.SectionName))
             .ValidateDataAnnotations()
@@ -62,6 +64,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<FanOutService>();
         services.AddSingleton<OperationalEventPublisher>();
         services.AddSingleton<DeliveryProcessor>();
+        services.AddSingleton<EndpointVerifier>();
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<DeadLetterService>();
         services.AddSingleton<HealthService>();

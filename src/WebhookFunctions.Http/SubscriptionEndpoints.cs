@@ -23,7 +23,7 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
         }
 
         var created = await subscriptionService.CreateAsync(
-            new SubscriptionInput(input.Url, input.EventTypes, input.Description, input.Headers, input.Secret, Given(input.Filter), input.TenantId),
+            new SubscriptionInput(input.Url, input.EventTypes, input.Description, input.Headers, input.Secret, Given(input.Filter), input.TenantId, input.Verify),
             cancellationToken);
         return created.Map(subscription =>
         {
@@ -117,6 +117,12 @@ public sealed class SubscriptionEndpoints(SubscriptionService subscriptionServic
             accepted.ToResponse(),
             ApiJsonContext.Default.PublishAcceptedResponse,
             ApiResults.EventLocation(accepted.Id)));
+    }
+
+    public async Task<IResult> VerifyAsync(string id, CancellationToken cancellationToken)
+    {
+        var verified = await subscriptionService.VerifyAsync(id, cancellationToken);
+        return verified.Map(Read);
     }
 
     public async Task<IResult> ListDeliveriesAsync(HttpRequest request, string id, CancellationToken cancellationToken)

@@ -6,6 +6,9 @@ public enum SubscriptionStatus
 {
     Enabled,
     Disabled,
+
+    /// <summary>Its endpoint has not passed the verification handshake at its current URL; it receives nothing else.</summary>
+    PendingVerification,
 }
 
 public enum DisabledReason
@@ -47,11 +50,20 @@ public sealed record Subscription
 
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>Enabled only by a passed verification handshake (asked for at create, or required by the server).</summary>
+    public bool RequiresVerification { get; init; }
+
+    /// <summary>When its endpoint last passed the handshake at its current URL; null if never, or since the URL changed.</summary>
+    public DateTimeOffset? VerifiedAt { get; init; }
+
     /// <summary>When deliveries started failing without a success since; null while it is healthy.</summary>
     public DateTimeOffset? FailingSince { get; init; }
 
     /// <summary>Set by the store on read and write; null for a subscription not yet stored.</summary>
     public string? ETag { get; init; }
+
+    /// <summary>Fan-out sends it jobs: enabled, or pending verification (those jobs are logged skipped until it passes).</summary>
+    public bool IsFanOutTarget => Status != SubscriptionStatus.Disabled;
 
     /// <summary>The secrets that sign now: the current one and any rotated-out one not yet expired.</summary>
     public IEnumerable<SigningSecret> ActiveSecrets(DateTimeOffset now) =>

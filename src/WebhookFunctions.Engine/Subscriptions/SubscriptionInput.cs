@@ -10,7 +10,8 @@ public sealed record SubscriptionInput(
     IReadOnlyDictionary<string, string>? Headers = null,
     string? Secret = null,
     JsonElement? Filter = null,
-    string? TenantId = null);
+    string? TenantId = null,
+    bool? Verify = null);
 
 /// <summary>The fields a PATCH changes; null means "leave as it is", and a <see cref="Filter"/> of JSON null removes the filter.</summary>
 public sealed record SubscriptionPatch(

@@ -5,17 +5,20 @@ using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Publishing;
 using WebhookFunctions.Engine.Queueing;
+using WebhookFunctions.Engine.Subscriptions.Verification;
 using WebhookFunctions.Engine.Tenants;
 
 namespace WebhookFunctions.Engine.Subscriptions;
 
-/// <summary>Manages subscriptions: create, read, list, patch, delete, rotate the secret, send a test event.</summary>
+/// <summary>Manages subscriptions: create, read, list, patch, delete, verify, rotate the secret, send a test event.</summary>
 public sealed class SubscriptionService(
     ISubscriptionStore store,
     IDeliveryLog deliveryLog,
     IEventStore events,
     IDeliveryQueue deliveryQueue,
+    EndpointVerifier verifier,
     IOptions<DeliveryOptions> options,
+    IOptions<EndpointVerificationOptions> verification,
     TimeProvider timeProvider,
     ILogger<SubscriptionService> logger)
 {
@@ -31,6 +34,7 @@ public sealed class SubscriptionService(
 
         var now = timeProvider.GetUtcNow();
         var secret = input.Secret ?? WebhookSigner.NewSecret();
+        var requiresVerification = input.Verify == true || verification.Value.Required;
         var subscription = await store.AddAsync(
             new Subscription
             {
@@ -42,11 +46,18 @@ public sealed class SubscriptionService(
                 Headers = new Dictionary<string, string>(input.Headers ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase),
                 Filter = SubscriptionRules.CompileFilter(input.Filter),
                 Secrets = [new SigningSecret(secret, ExpiresAt: null)],
+                Status = requiresVerification ? SubscriptionStatus.PendingVerification : SubscriptionStatus.Enabled,
+                RequiresVerification = requiresVerification,
                 CreatedAt = now,
                 UpdatedAt = now,
             },
             cancellationToken);
         logger.LogInformation("Created subscription {SubscriptionId} of tenant {TenantId} for {EventTypes}", subscription.Id, subscription.TenantId, subscription.EventTypes);
+        if (requiresVerification)
+        {
+            (subscription, _) = await HandshakeAsync(subscription, cancellationToken);
+        }
+
         return Result<CreatedSubscription>.Success(new CreatedSubscription(subscription, secret));
     }
 
@@ -93,22 +104,32 @@ public sealed class SubscriptionService(
             return OperationError.Invalid(tenantErrors);
         }
 
+        var url = patch.Url is null ? current.Url : new Uri(patch.Url, UriKind.Absolute);
+        var verifiedAt = url == current.Url ? current.VerifiedAt : null;
         var status = patch.Status switch
         {
             "enabled" => SubscriptionStatus.Enabled,
             "disabled" => SubscriptionStatus.Disabled,
             _ => current.Status,
         };
+
+        // A subscription that requires verification is enabled only by a handshake passed at its current URL.
+        if (status != SubscriptionStatus.Disabled && current.RequiresVerification && verifiedAt is null)
+        {
+            status = SubscriptionStatus.PendingVerification;
+        }
+
         var updated = current with
         {
-            Url = patch.Url is null ? current.Url : new Uri(patch.Url, UriKind.Absolute),
+            Url = url,
+            VerifiedAt = verifiedAt,
             EventTypes = patch.EventTypes?.ToList() ?? current.EventTypes,
             Description = patch.Description ?? current.Description,
             Headers = patch.Headers is null ? current.Headers : new Dictionary<string, string>(patch.Headers, StringComparer.OrdinalIgnoreCase),
             Filter = patch.Filter is null ? current.Filter : SubscriptionRules.CompileFilter(patch.Filter),
             Status = status,
-            DisabledReason = status == SubscriptionStatus.Enabled ? null
-                : patch.Status == "disabled" && current.Status == SubscriptionStatus.Enabled ? DisabledReason.Manual
+            DisabledReason = status != SubscriptionStatus.Disabled ? null
+                : patch.Status == "disabled" && current.Status != SubscriptionStatus.Disabled ? DisabledReason.Manual
                 : current.DisabledReason,
             UpdatedAt = timeProvider.GetUtcNow(),
         };
@@ -116,6 +137,11 @@ public sealed class SubscriptionService(
         try
         {
             var saved = await store.ReplaceAsync(updated, ifMatch, cancellationToken);
+            if (saved.Status == SubscriptionStatus.PendingVerification && (current.Status != SubscriptionStatus.PendingVerification || url != current.Url))
+            {
+                (saved, _) = await HandshakeAsync(saved, cancellationToken);
+            }
+
             return Result<Subscription>.Success(saved);
         }
         catch (ETagMismatchException)
@@ -126,6 +152,23 @@ public sealed class SubscriptionService(
         {
             return NotFound(subscriptionId);
         }
+    }
+
+    /// <summary>
+    /// Runs the verification handshake now. Passed: the subscription is marked verified at its URL, and enabled if it
+    /// was pending. Not passed: 422 with the reason; a pending subscription stays pending.
+    /// </summary>
+    public async Task<Result<Subscription>> VerifyAsync(string subscriptionId, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(subscriptionId, cancellationToken) is not { } subscription)
+        {
+            return NotFound(subscriptionId);
+        }
+
+        var (after, verdict) = await HandshakeAsync(subscription, cancellationToken);
+        return verdict.Passed
+            ? Result<Subscription>.Success(after)
+            : new OperationError(ErrorKind.Unprocessable, $"The endpoint did not pass the verification handshake: {verdict.Failure} The subscription is {WireNames.Of(after.Status)}.");
     }
 
     public async Task<Result<bool>> DeleteAsync(string subscriptionId, CancellationToken cancellationToken)
@@ -193,6 +236,28 @@ public sealed class SubscriptionService(
         }
 
         return await Paging.ReadAsync(limit, pageSize => deliveryLog.ListForSubscriptionAsync(subscriptionId, pageSize, continuationToken, cancellationToken));
+    }
+
+    // A pass is recorded only if the URL is still the one that answered; a PATCH meanwhile needs its own handshake.
+    private async Task<(Subscription Subscription, VerificationResult Verdict)> HandshakeAsync(Subscription subscription, CancellationToken cancellationToken)
+    {
+        var verdict = await verifier.VerifyAsync(subscription, cancellationToken);
+        if (!verdict.Passed)
+        {
+            return (subscription, verdict);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var verified = await store.UpdateWithRetryAsync(
+            subscription.Id,
+            current => current.Url != subscription.Url ? null : current with
+            {
+                VerifiedAt = now,
+                Status = current.Status == SubscriptionStatus.PendingVerification ? SubscriptionStatus.Enabled : current.Status,
+                UpdatedAt = now,
+            },
+            cancellationToken);
+        return (verified ?? subscription, verdict);
     }
 
     private static OperationError NotFound(string subscriptionId) => OperationError.NotFound($"Subscription '{subscriptionId}'");

@@ -56,6 +56,13 @@ public sealed class SubscriptionFunctions(SubscriptionEndpoints endpoints)
         CancellationToken cancellationToken) =>
         new HttpResultAdapter(await endpoints.SendTestAsync(id, cancellationToken));
 
+    [Function("VerifySubscription")]
+    public async Task<IActionResult> VerifyAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRouteTemplates.SubscriptionVerification)] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        new HttpResultAdapter(await endpoints.VerifyAsync(id, cancellationToken));
+
     [Function("ListSubscriptionDeliveries")]
     public async Task<IActionResult> ListDeliveriesAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRouteTemplates.SubscriptionDeliveries)] HttpRequest request,

@@ -20,6 +20,9 @@ internal sealed class CreateSubscriptionRequest
 
     /// <summary>The tenant whose endpoint this is (an extension of the contract); absent: no tenant.</summary>
     public string? TenantId { get; init; }
+
+    /// <summary>True: the subscription starts pendingVerification and is enabled by a passed handshake.</summary>
+    public bool? Verify { get; init; }
 }
 
 /// <summary>PATCH /api/subscriptions/{id}: a missing or null field is left as it is.</summary>

@@ -139,6 +139,17 @@ internal static class ApiOperations
         ],
     };
 
+    public static ApiOperation VerifySubscription { get; } = new("verifySubscription", "Subscriptions", "Run the endpoint verification handshake again")
+    {
+        Description = "Sends a signed webhook.verification event with a random challenge; a 2xx answer with {\"challenge\": \"<same>\"} marks the endpoint verified at its URL and enables a subscription pending verification.",
+        Responses =
+        [
+            new(StatusCodes.Status200OK, "Passed; the subscription as it is now.", typeof(SubscriptionResponse)) { Headers = [ETag] },
+            SubscriptionNotFound,
+            new(StatusCodes.Status422UnprocessableEntity, "The endpoint did not pass; the detail says why. A pending subscription stays pending."),
+        ],
+    };
+
     public static ApiOperation ListSubscriptionDeliveries { get; } = new("listSubscriptionDeliveries", "Subscriptions", "A subscription's delivery attempts, newest first")
     {
         Query = [Limit, ContinuationToken],

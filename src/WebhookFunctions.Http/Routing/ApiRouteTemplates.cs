@@ -26,6 +26,7 @@ public static class ApiRouteTemplates
     public const string Subscription = "subscriptions/{id}";
     public const string SubscriptionSecretRotation = "subscriptions/{id}/rotate-secret";
     public const string SubscriptionTest = "subscriptions/{id}/test";
+    public const string SubscriptionVerification = "subscriptions/{id}/verify";
     public const string SubscriptionDeliveries = "subscriptions/{id}/deliveries";
 
     public const string DeadLetters = "dead-letters";

@@ -22,6 +22,8 @@ internal static class SubscriptionEntityMapper
         ["CreatedAt"] = subscription.CreatedAt,
         ["UpdatedAt"] = subscription.UpdatedAt,
         ["FailingSince"] = subscription.FailingSince,
+        ["RequiresVerification"] = subscription.RequiresVerification,
+        ["VerifiedAt"] = subscription.VerifiedAt,
         ["Filter"] = subscription.Filter?.Json,
     };
 
@@ -39,6 +41,8 @@ internal static class SubscriptionEntityMapper
         CreatedAt = entity.GetDateTimeOffset("CreatedAt") ?? throw new InvalidDataException("A stored subscription has no CreatedAt."),
         UpdatedAt = entity.GetDateTimeOffset("UpdatedAt") ?? throw new InvalidDataException("A stored subscription has no UpdatedAt."),
         FailingSince = entity.GetDateTimeOffset("FailingSince"),
+        RequiresVerification = entity.GetBoolean("RequiresVerification") ?? false,
+        VerifiedAt = entity.GetDateTimeOffset("VerifiedAt"),
         Filter = entity.GetString("Filter") is { } filter ? SubscriptionFilter.FromJson(filter) : null,
         ETag = entity.ETag.ToString(),
     };

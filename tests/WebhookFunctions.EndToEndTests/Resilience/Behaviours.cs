@@ -21,7 +21,7 @@ public static class Behaviours
         var roll = Random.Shared.NextDouble();
         if (roll < failRate + hangRate && roll >= failRate)
         {
-            await Answer.Hang.WriteAsync(context);
+            await Answer.Hang.WriteAsync(context, []);
             return;
         }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace WebhookFunctions.Testing.Receivers;
@@ -6,9 +7,11 @@ namespace WebhookFunctions.Testing.Receivers;
 /// <summary>What a receiver endpoint answers to one request.</summary>
 public sealed class Answer
 {
-    private readonly Func<HttpContext, Task> write;
+    private readonly Func<HttpContext, byte[], Task> write;
 
-    private Answer(Func<HttpContext, Task> write) => this.write = write;
+    private Answer(Func<HttpContext, Task> write) => this.write = (context, _) => write(context);
+
+    private Answer(Func<HttpContext, byte[], Task> write) => this.write = write;
 
     public static Answer Status(int status, string? body = null) => new(async context =>
     {
@@ -49,5 +52,20 @@ public sealed class Answer
         }
     });
 
-    public Task WriteAsync(HttpContext context) => write(context);
+    /// <summary>
+    /// What an endpoint that is its owner's does: a <c>webhook.verification</c> handshake is answered 200 with
+    /// <c>{"challenge": "&lt;the one sent&gt;"}</c>; any other webhook, 200.
+    /// </summary>
+    public static Answer EchoChallenge { get; } = new(async (context, body) =>
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        using var envelope = JsonDocument.Parse(body);
+        if (envelope.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object && data.TryGetProperty("challenge", out var challenge))
+        {
+            await context.Response.WriteAsJsonAsync(new { challenge = challenge.GetString() });
+        }
+    });
+
+    /// <param name="body">The request body, already read by the receiver.</param>
+    public Task WriteAsync(HttpContext context, byte[] body) => write(context, body);
 }

@@ -126,7 +126,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 arrivedAt,
                 endpoint.Trusted.Where(secret => Verifies(secret, body, headers)).ToList()));
 
-            await endpoint.NextAnswer().WriteAsync(context);
+            await endpoint.NextAnswer().WriteAsync(context, body);
         }
         catch (Exception exception) when (exception is OperationCanceledException or IOException or BadHttpRequestException)
         {

@@ -23,6 +23,20 @@ public sealed class ContractClient(IWebhookHost host)
         return new Subscriber(created.Json().GetProperty("id").GetString()!, created.Json().GetProperty("secret").GetString()!);
     }
 
+    /// <summary>
+    /// Subscribes with <c>"verify": true</c> and the given secret (so a receiver can check the handshake's signature
+    /// as it arrives, before the answer names the secret); returns the id and the status the answer reports.
+    /// </summary>
+    public async Task<(string Id, string Status)> SubscribeWithVerificationAsync(string url, string eventType, string secret)
+    {
+        var body = JsonSerializer.Serialize(new { url, eventTypes = new[] { eventType }, secret, verify = true });
+        var created = await SendAsync(HttpMethod.Post, "/api/subscriptions", 201, body);
+        return (created.Json().GetProperty("id").GetString()!, created.Json().GetProperty("status").GetString()!);
+    }
+
+    /// <summary>POST /api/subscriptions/{id}/verify; the status (200 passed, 422 not) is the caller's to check.</summary>
+    public Task<ContractResponse> VerifyAsync(string id) => host.SendAsync(new ContractRequest(HttpMethod.Post, $"/api/subscriptions/{id}/verify"));
+
     /// <summary>Publishes <c>{"type", "data"}</c> with the given headers (e.g. Idempotency-Key, traceparent); the response is not checked.</summary>
     public Task<ContractResponse> PublishAsync(string type, string dataJson, IReadOnlyDictionary<string, string>? headers = null, string? tenantId = null)
     {

@@ -236,6 +236,9 @@ public abstract class DeliveryScenarios(IWebhookHost host, WebhookReceiver recei
         Assert.Contains("\"type\":\"webhook.test\"", webhook.BodyText, StringComparison.Ordinal);
     }
 
+    /// <summary>A Standard Webhooks secret, chosen by the test so a receiver can trust it before the subscription exists.</summary>
+    private static string NewSecret() => "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     /// <summary>A name unique to this run, for event types and endpoints.</summary>
     protected static string Unique(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..(prefix.Length + 8)];
 
@@ -293,6 +296,70 @@ public abstract class DeliveryScenarios(IWebhookHost host, WebhookReceiver recei
         var recovered = raised.Single(r => r.Type == "webhook.endpoint.recovered").Data;
         Assert.Equal(failing.GetProperty("failingSince").GetString(), recovered.GetProperty("failingSince").GetString());
         Assert.Equal(500, failing.GetProperty("statusCode").GetInt32());
+    }
+
+    [ScenarioFact]
+    public async Task A_subscription_asking_for_verification_is_enabled_once_its_endpoint_echoes_the_signed_challenge()
+    {
+        var type = Unique("verified") + ".event";
+        var secret = NewSecret();
+        var owned = Unique("owned");
+        var url = receiver.Endpoint(owned, Answer.EchoChallenge);
+        receiver.Trust(owned, secret);
+
+        var (id, status) = await api.SubscribeWithVerificationAsync(url, type, secret);
+
+        Assert.Equal("enabled", status);
+        var handshake = Assert.Single(receiver.At(owned));
+        AssertSignedBy(handshake, handshake.Header("webhook-id"), secret);
+        using (var envelope = JsonDocument.Parse(handshake.Body))
+        {
+            Assert.Equal("webhook.verification", envelope.RootElement.GetProperty("type").GetString());
+            Assert.Equal(id, envelope.RootElement.GetProperty("subject").GetString());
+            Assert.False(string.IsNullOrEmpty(envelope.RootElement.GetProperty("data").GetProperty("challenge").GetString()));
+        }
+
+        var eventId = await api.PublishAcceptedAsync(type);
+        await api.WaitForAttemptsAsync(eventId, list => list.Any(a => a.Outcome == "delivered"));
+
+        // Moving it to an endpoint that does not echo sends it back to pendingVerification.
+        var elsewhere = Unique("elsewhere");
+        var (_, etag) = await api.GetSubscriptionAsync(id);
+        var moved = await api.PatchSubscriptionAsync(id, JsonSerializer.Serialize(new { url = receiver.Endpoint(elsewhere, Answer.Status(200)) }), etag);
+        Assert.Equal("pendingVerification", moved.GetProperty("status").GetString());
+        Assert.Single(receiver.At(elsewhere));
+    }
+
+    [ScenarioFact]
+    public async Task A_pending_subscription_gets_nothing_but_handshakes_and_verify_retries_until_the_endpoint_echoes()
+    {
+        var type = Unique("pending") + ".event";
+        var secret = NewSecret();
+        var slow = Unique("slow");
+
+        // The first handshake times out; the second gets a 200 without the challenge.
+        var url = receiver.Endpoint(slow, Answer.Status(200, "OK"), Answer.Hang);
+        receiver.Trust(slow, secret);
+        var (id, status) = await api.SubscribeWithVerificationAsync(url, type, secret);
+        Assert.Equal("pendingVerification", status);
+
+        var missed = await api.PublishAcceptedAsync(type);
+        var skipped = Assert.Single(await api.WaitForAttemptsAsync(missed, list => list.Count > 0));
+        Assert.Equal(("skipped", "pendingVerification"), (skipped.Outcome, skipped.Error));
+
+        var refused = await api.VerifyAsync(id);
+        Assert.Equal(422, refused.StatusCode);
+        Assert.Contains("challenge", refused.Json().GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        receiver.AnswerFromNowOn(slow, Answer.EchoChallenge);
+        var passed = await api.VerifyAsync(id);
+        Assert.Equal(200, passed.StatusCode);
+        Assert.Equal("enabled", passed.Json().GetProperty("status").GetString());
+
+        var next = await api.PublishAcceptedAsync(type);
+        await api.WaitForAttemptsAsync(next, list => list.Any(a => a.Outcome == "delivered"));
+        var types = receiver.At(slow).Select(webhook => JsonDocument.Parse(webhook.Body).RootElement.GetProperty("type").GetString()).ToList();
+        Assert.Equal(["webhook.verification", "webhook.verification", "webhook.verification", type], types);
     }
 
     [ScenarioFact]

@@ -140,7 +140,7 @@ public sealed class WebhookSenderTests : IAsyncLifetime
             context.Response.StatusCode = 200;
             await context.Response.WriteAsync("partial", context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
-            await Answer.Hang.WriteAsync(context);
+            await Answer.Hang.WriteAsync(context, []);
         }));
         var sender = CreateSender(options => options.AttemptTimeout = TimeSpan.FromMilliseconds(500));
 

@@ -9,6 +9,7 @@ using WebhookFunctions.Engine.FanOut;
 using WebhookFunctions.Engine.OperationalEvents;
 using WebhookFunctions.Engine.Publishing;
 using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Engine.Subscriptions.Verification;
 using WebhookFunctions.Testing.Engine;
 
 namespace WebhookFunctions.UnitTests.Fakes;
@@ -33,7 +34,8 @@ internal sealed class EngineHarness : IDisposable
         configureOperational?.Invoke(operationalOptions);
         OperationalEvents = new OperationalEventPublisher(Publish, Microsoft.Extensions.Options.Options.Create(operationalOptions), Clock, NullLogger<OperationalEventPublisher>.Instance);
         Processor = new DeliveryProcessor(Events, Directory, sender, EndpointHealth, Transport, Log, OperationalEvents, Options, HealthOptions, Clock, NullLogger<DeliveryProcessor>.Instance);
-        SubscriptionService = new SubscriptionService(Directory, Log, Events, Transport, Options, Clock, NullLogger<SubscriptionService>.Instance);
+        Verifier = new EndpointVerifier(sender, Events, Log, Clock, NullLogger<EndpointVerifier>.Instance);
+        SubscriptionService = new SubscriptionService(Directory, Log, Events, Transport, Verifier, Options, Microsoft.Extensions.Options.Options.Create(VerificationOptions), Clock, NullLogger<SubscriptionService>.Instance);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
@@ -61,6 +63,11 @@ internal sealed class EngineHarness : IDisposable
     public FanOutService FanOut { get; }
 
     public OperationalEventPublisher OperationalEvents { get; }
+
+    public EndpointVerifier Verifier { get; }
+
+    /// <summary>Read when a subscription is created: set <c>Required</c> before creating one to make the handshake mandatory.</summary>
+    public EndpointVerificationOptions VerificationOptions { get; } = new();
 
     public DeliveryProcessor Processor { get; }
 

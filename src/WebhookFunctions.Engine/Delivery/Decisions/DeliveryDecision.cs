@@ -19,6 +19,7 @@ public static class DeliveryDecision
     {
         null => new DeliveryOutcome.Skipped(SkipReasons.SubscriptionDeleted),
         _ when eventIsAboutIt => new DeliveryOutcome.Skipped(SkipReasons.AboutItself),
+        { Status: SubscriptionStatus.PendingVerification } => new DeliveryOutcome.Skipped(SkipReasons.PendingVerification),
         { Status: SubscriptionStatus.Disabled } => new DeliveryOutcome.DeadLetter(
             DeadLetterReason.SubscriptionDisabled,
             $"The subscription is disabled ({WireName(subscription.DisabledReason)}); replay after enabling it."),

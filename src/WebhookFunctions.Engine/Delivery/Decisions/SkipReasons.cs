@@ -7,6 +7,9 @@ public static class SkipReasons
     public const string SubscriptionDeleted = "subscriptionDeleted";
     public const string SubscriptionDisabled = "subscriptionDisabled";
 
+    /// <summary>The endpoint has not passed the verification handshake at its URL; the event is logged, not sent.</summary>
+    public const string PendingVerification = "pendingVerification";
+
     /// <summary>An operational event about this very subscription: never sent to it, so its failures cannot feed themselves.</summary>
     public const string AboutItself = "aboutItself";
 }

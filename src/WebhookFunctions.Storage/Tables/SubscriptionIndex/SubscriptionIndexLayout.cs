@@ -39,7 +39,7 @@ internal static class SubscriptionIndexLayout
     /// <summary>Its index entry in <paramref name="partition"/>.</summary>
     public static TableEntity IndexEntry(string partition, Subscription subscription) => new(partition, subscription.Id)
     {
-        [EnabledProperty] = subscription.Status == SubscriptionStatus.Enabled,
+        [EnabledProperty] = subscription.IsFanOutTarget,
     };
 
     public static SubscriptionIndexEntry ToIndexEntry(TableEntity entity) =>
@@ -49,7 +49,7 @@ internal static class SubscriptionIndexLayout
     public static bool IndexedAlike(Subscription? a, Subscription? b) =>
         a is not null && b is not null
         && string.Equals(a.TenantId, b.TenantId, StringComparison.Ordinal)
-        && (a.Status == SubscriptionStatus.Enabled) == (b.Status == SubscriptionStatus.Enabled)
+        && a.IsFanOutTarget == b.IsFanOutTarget
         && PartitionsOf(a).SetEquals(PartitionsOf(b));
 
     /// <summary>A marker for one index partition of one write; the write's own token keeps writers' markers apart.</summary>

@@ -1,3 +1,6 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.IntegrationTests.Infrastructure;
@@ -10,10 +13,11 @@ public sealed class DeadLetterTableStoreTests(AzuriteFixture azurite) : IAsyncLi
 {
     private static readonly DateTimeOffset Start = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private DeadLetterTableStore store = null!;
+    private TestStorage storage = null!;
 
     public async Task InitializeAsync()
     {
-        var storage = await TestStorage.CreateAsync(azurite);
+        storage = await TestStorage.CreateAsync(azurite);
         store = new DeadLetterTableStore(storage.Tables, storage.Names);
         await store.AddAsync(DeadLetterOf("evt-1", "sub-a", "order.created", Start), CancellationToken.None);
         await store.AddAsync(DeadLetterOf("evt-2", "sub-a", "invoice.paid", Start.AddHours(1)), CancellationToken.None);
@@ -240,6 +244,20 @@ public sealed class DeadLetterTableStoreTests(AzuriteFixture azurite) : IAsyncLi
         Assert.Equal(["evt-1", "evt-2", "evt-3", "evt-4"], (await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None)).Items.Select(d => d.EventId).Order());
     }
 
+    [Fact]
+    public async Task A_dead_letter_written_again_between_the_read_and_the_delete_is_matched_but_not_purged()
+    {
+        var again = DeadLetterOf("evt-3", "sub-b", "order.created", Start.AddDays(1)) with { Attempts = 1 };
+        var options = new TableClientOptions();
+        options.AddPolicy(new BeforeFirstDelete(() => store.AddAsync(again, CancellationToken.None)), HttpPipelinePosition.PerCall);
+        var racing = new DeadLetterTableStore(new TableServiceClient(azurite.ConnectionString, options), storage.Names);
+
+        var report = await racing.PurgeAsync(new DeadLetterFilter("sub-b"), 10, null, dryRun: false, CancellationToken.None);
+
+        Assert.Equal(new PurgeReport(2, 1, null), report);
+        Assert.Equal([again], (await store.ListAsync(new DeadLetterFilter("sub-b"), 10, null, CancellationToken.None)).Items);
+    }
+
     private static DeadLetter FanOutDeadLetterOf(string eventId) =>
         RedeliveryLimitDeadLetters.For(new EventNotice(eventId, "order.created", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), "received 21 times without being completed", 21, Start.AddMinutes(-5), Start.AddHours(4));
 
@@ -247,4 +265,23 @@ public sealed class DeadLetterTableStoreTests(AzuriteFixture azurite) : IAsyncLi
 
     private static DeadLetter DeadLetterOf(string eventId, string subscriptionId, string eventType, DateTimeOffset lastAttemptAt) =>
         new(eventId, subscriptionId, eventType, DeadLetterReason.MaxAttemptsExceeded, "10 attempts failed", 10, Start.AddDays(-1), lastAttemptAt, 503, "serviceUnavailable", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+
+    /// <summary>Runs a write just before the first DELETE the client sends, as another writer racing the purge would.</summary>
+    private sealed class BeforeFirstDelete(Func<Task> write) : HttpPipelinePolicy
+    {
+        private int fired;
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Method == RequestMethod.Delete && Interlocked.Exchange(ref fired, 1) == 0)
+            {
+                await write();
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("The store calls the asynchronous API only.");
+    }
 }

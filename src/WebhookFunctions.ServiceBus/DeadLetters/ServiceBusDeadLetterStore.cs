@@ -9,8 +9,9 @@ namespace WebhookFunctions.ServiceBus.DeadLetters;
 /// Dead letters are two dead-letter sub-queues: the deliveries queue's (<see cref="DeadLetterStage.Delivery"/>, one
 /// subscription each) and the events topic's fan-out subscription's (<see cref="DeadLetterStage.FanOut"/>, notices
 /// never fanned out), listed in that order. Listing peeks (nothing is locked); replay receives in peek-lock, requeues
-/// and then completes; purge peeks the listing's page and then receives and completes those messages. Each call looks
-/// at no more than <see cref="ScanLimit"/> messages in all, so one call always ends.
+/// and then completes; purge peeks the listing's page and then receives and completes those messages. Each call peeks
+/// or (replay) receives no more than <see cref="ScanLimit"/> messages in all, so one call always ends; a purge then
+/// also receives what lies in front of its page in the sub-queue, which cannot be skipped.
 /// </summary>
 internal sealed class ServiceBusDeadLetterStore(ServiceBusClient client) : IDeadLetterStore
 {

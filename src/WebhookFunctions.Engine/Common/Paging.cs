@@ -19,9 +19,15 @@ public static class Paging
     /// Reads one page of <paramref name="read"/> with the resolved limit; a continuation token the store did not
     /// issue for this listing is the client's error (400), not the server's.
     /// </summary>
-    public static async Task<Result<Page<T>>> ReadAsync<T>(int? limit, Func<int, Task<Page<T>>> read)
+    public static Task<Result<Page<T>>> ReadAsync<T>(int? limit, Func<int, Task<Page<T>>> read) => RunAsync(limit, read);
+
+    /// <summary>
+    /// Runs one bounded step of a paged operation (a listing page, or a purge of one page) with the resolved limit,
+    /// under the same rules as <see cref="ReadAsync{T}"/>.
+    /// </summary>
+    public static async Task<Result<T>> RunAsync<T>(int? limit, Func<int, Task<T>> step)
     {
-        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(step);
         var pageSize = Resolve(limit);
         if (!pageSize.Succeeded)
         {
@@ -30,7 +36,7 @@ public static class Paging
 
         try
         {
-            return Result<Page<T>>.Success(await read(pageSize.Value));
+            return Result<T>.Success(await step(pageSize.Value));
         }
         catch (InvalidContinuationTokenException ex)
         {

@@ -9,7 +9,7 @@ using WebhookFunctions.Engine.Tenants;
 namespace WebhookFunctions.Engine.DeadLetters;
 
 /// <summary>
-/// Lists dead letters and replays them: a delivery dead letter as a job for its subscription from attempt 1, a
+/// Lists dead letters, purges them a page at a time, and replays them: a delivery dead letter as a job for its subscription from attempt 1, a
 /// fan-out dead letter as a new event notice, so the event is fanned out again. A dead letter that could only be
 /// parked again or dropped (its subscription disabled or deleted, its event gone) is not replayed and keeps its record.
 /// </summary>
@@ -84,6 +84,41 @@ public sealed class DeadLetterService(
             string.Join(", ", skipped.Select(s => $"{s.Key}: {s.Value}")),
             dryRun);
         return Result<ReplayReport>.Success(new ReplayReport(count.Matched, count.Replayed, skipped));
+    }
+
+    /// <summary>
+    /// Purges one page of what matches (at most <paramref name="limit"/> dead letters, the listing's page sizes) and
+    /// returns the token for the rest. A <see cref="DeadLetterFilter.SubscriptionId"/> naming no subscription is not
+    /// found, as in replay, unless dead letters of it matched: those of a deleted subscription can only ever be purged.
+    /// The check is made on the first call alone, so the last page of a purge that emptied the store is not a 404.
+    /// </summary>
+    public async Task<Result<PurgeReport>> PurgeAsync(DeadLetterFilter filter, int? limit, string? continuationToken, bool dryRun, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (InvalidRange(filter) is { } rangeError)
+        {
+            return rangeError;
+        }
+
+        var purge = await Paging.RunAsync(limit, pageSize => store.PurgeAsync(filter, pageSize, continuationToken, dryRun, cancellationToken));
+        if (purge.Value is not { } report)
+        {
+            return purge;
+        }
+
+        if (report is { Matched: 0, ContinuationToken: null } && continuationToken is null
+            && filter.SubscriptionId is { } subscriptionId && await subscriptions.GetAsync(subscriptionId, cancellationToken) is null)
+        {
+            return OperationError.NotFound($"Subscription '{subscriptionId}'");
+        }
+
+        logger.LogInformation(
+            "Dead-letter purge matched {Matched}, purged {Purged} (dry run: {DryRun}, more to look at: {More})",
+            report.Matched,
+            report.Purged,
+            dryRun,
+            report.ContinuationToken is not null);
+        return Result<PurgeReport>.Success(report);
     }
 
     /// <summary>

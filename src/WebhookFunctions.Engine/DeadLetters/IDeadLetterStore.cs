@@ -16,6 +16,15 @@ public interface IDeadLetterStore
     /// <paramref name="dryRun"/> nothing is passed to <paramref name="requeue"/> or removed: the matches are counted.
     /// </summary>
     Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task<bool>> requeue, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the page of dead letters that <see cref="ListAsync"/> returns for the same filter, limit and token, and
+    /// hands back the token that listing would: a purge continues exactly where the listing of its filter does.
+    /// A record that changed since it was read (a newer dead letter of the same delivery) or was taken meanwhile (by a
+    /// replay) is matched but not purged. With <paramref name="dryRun"/> the page is counted and nothing is removed.
+    /// </summary>
+    /// <exception cref="InvalidContinuationTokenException">The token did not come from this filter's listing or purge.</exception>
+    Task<PurgeReport> PurgeAsync(DeadLetterFilter filter, int limit, string? continuationToken, bool dryRun, CancellationToken cancellationToken);
 }
 
 /// <summary>How many dead letters matched, and how many of them were requeued and removed.</summary>

@@ -6,7 +6,7 @@ using WebhookFunctions.Http.Routing;
 
 namespace WebhookFunctions.Functions.Http;
 
-/// <summary>GET /api/dead-letters, POST /api/dead-letters/replay.</summary>
+/// <summary>GET and DELETE /api/dead-letters, POST /api/dead-letters/replay.</summary>
 public sealed class DeadLetterFunctions(DeadLetterEndpoints endpoints)
 {
     [Function("ListDeadLetters")]
@@ -14,6 +14,12 @@ public sealed class DeadLetterFunctions(DeadLetterEndpoints endpoints)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRouteTemplates.DeadLetters)] HttpRequest request,
         CancellationToken cancellationToken) =>
         new HttpResultAdapter(await endpoints.ListAsync(request, cancellationToken));
+
+    [Function("PurgeDeadLetters")]
+    public async Task<IActionResult> PurgeAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = ApiRouteTemplates.DeadLetters)] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        new HttpResultAdapter(await endpoints.PurgeAsync(request, cancellationToken));
 
     [Function("ReplayDeadLetters")]
     public async Task<IActionResult> ReplayAsync(

@@ -30,6 +30,7 @@ namespace WebhookFunctions.Http.Contracts;
 [JsonSerializable(typeof(RotatedSecretResponse))]
 [JsonSerializable(typeof(PageResponse<DeadLetterResponse>))]
 [JsonSerializable(typeof(ReplayResponse))]
+[JsonSerializable(typeof(PurgeResponse))]
 [JsonSerializable(typeof(HealthStatusResponse))]
 [JsonSerializable(typeof(HealthDetailsResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext

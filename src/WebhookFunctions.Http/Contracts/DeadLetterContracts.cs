@@ -26,6 +26,12 @@ internal sealed class ReplayRequest
 internal sealed record ReplayResponse(int Matched, int Replayed, IReadOnlyDictionary<string, int> Skipped);
 
 /// <summary>
+/// DELETE /api/dead-letters: how many dead letters of this call's page matched and how many were removed; the
+/// <see cref="ContinuationToken"/> purges (or, with dryRun, counts) the next page, null when there is none.
+/// </summary>
+internal sealed record PurgeResponse(int Matched, int Purged, string? ContinuationToken);
+
+/// <summary>
 /// One dead letter. <see cref="Stage"/> ("delivery" | "fanOut") came after the contract's first fields; a fan-out dead
 /// letter was never fanned out, so its <see cref="SubscriptionId"/> is null.
 /// </summary>

@@ -86,6 +86,8 @@ internal static class ResponseMapping
     public static ReplayResponse ToResponse(this ReplayReport report) =>
         new(report.Matched, report.Replayed, report.Skipped.OrderBy(s => s.Key).ToDictionary(s => Name(s.Key), s => s.Value));
 
+    public static PurgeResponse ToResponse(this PurgeReport report) => new(report.Matched, report.Purged, report.ContinuationToken);
+
     public static HealthStatusResponse ToStatusResponse(this HealthReport report) => new(Status(report));
 
     public static HealthDetailsResponse ToDetailsResponse(this HealthReport report) => new(Status(report), report.Checks);

@@ -33,6 +33,22 @@ internal sealed class QueryReader(IQueryCollection query)
 
     public string? Text(string name) => Single(name);
 
+    /// <summary>true or false (as JSON writes them); absent is false.</summary>
+    public bool Flag(string name)
+    {
+        var text = Single(name);
+        switch (text)
+        {
+            case null or "false":
+                return false;
+            case "true":
+                return true;
+            default:
+                Errors.Add(name, $"{name} must be true or false.");
+                return false;
+        }
+    }
+
     private string? Single(string name)
     {
         if (!query.TryGetValue(name, out StringValues values) || StringValues.IsNullOrEmpty(values))

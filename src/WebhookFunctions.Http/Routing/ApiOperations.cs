@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using WebhookFunctions.Engine.Common;
+using WebhookFunctions.Engine.Tenants;
 using WebhookFunctions.Http.Contracts;
 using WebhookFunctions.Http.Input;
 
@@ -156,19 +157,36 @@ internal static class ApiOperations
         Responses = [new(StatusCodes.Status200OK, "One page.", typeof(PageResponse<DeliveryAttemptResponse>)), Invalid, SubscriptionNotFound],
     };
 
+    /// <summary>The filters the dead-letter listing and purge share; every one left out matches all.</summary>
+    private static readonly ApiParameter[] DeadLetterFilters =
+    [
+        new("subscriptionId", "Only this subscription's (delivery dead letters)."),
+        new("eventType", "Only this event type."),
+        new("since", "Last attempt at or after this RFC 3339 time.", ApiValueKind.Time),
+        new("until", "Last attempt before this RFC 3339 time.", ApiValueKind.Time),
+        new(DeadLetterStageName.Field, "delivery (to one subscription) or fanOut (never fanned out, no subscription)."),
+        new(TenantIds.Field, "Only the dead letters of events published for this tenant."),
+    ];
+
     public static ApiOperation ListDeadLetters { get; } = new("listDeadLetters", "Dead letters", "What was given up on, with the reason")
     {
-        Query =
-        [
-            new("subscriptionId", "Only this subscription's (delivery dead letters)."),
-            new("eventType", "Only this event type."),
-            new("since", "Last attempt at or after this RFC 3339 time.", ApiValueKind.Time),
-            new("until", "Last attempt before this RFC 3339 time.", ApiValueKind.Time),
-            new(DeadLetterStageName.Field, "delivery (to one subscription) or fanOut (never fanned out, no subscription)."),
-            Limit,
-            ContinuationToken,
-        ],
+        Query = [.. DeadLetterFilters, Limit, ContinuationToken],
         Responses = [new(StatusCodes.Status200OK, "One page.", typeof(PageResponse<DeadLetterResponse>)), Invalid],
+    };
+
+    public static ApiOperation PurgeDeadLetters { get; } = new("purgeDeadLetters", "Dead letters", "Delete matching dead letters, a page at a time")
+    {
+        Description = "Removes the page the listing with the same query would show (limit items at most) and answers the listing's "
+            + "continuationToken: call again with it until it is null. matched counts the page's dead letters, purged those removed "
+            + "(one replayed or dead-lettered again meanwhile is kept). A dry run counts the page and removes nothing. "
+            + "A subscriptionId that names no subscription is 404, unless dead letters of it matched (a deleted subscription's are purged).",
+        Query = [.. DeadLetterFilters, Limit, ContinuationToken, new(DeadLetterEndpoints.DryRunField, "true: count the page, remove nothing.", ApiValueKind.Boolean)],
+        Responses =
+        [
+            new(StatusCodes.Status200OK, "What was done.", typeof(PurgeResponse)),
+            Invalid,
+            new(StatusCodes.Status404NotFound, "The subscriptionId names no subscription and no dead letter."),
+        ],
     };
 
     public static ApiOperation ReplayDeadLetters { get; } = new("replayDeadLetters", "Dead letters", "Send matching dead letters again")

@@ -9,7 +9,9 @@ namespace WebhookFunctions.ServiceBus.DeadLetters;
 /// Dead letters are two dead-letter sub-queues: the deliveries queue's (<see cref="DeadLetterStage.Delivery"/>, one
 /// subscription each) and the events topic's fan-out subscription's (<see cref="DeadLetterStage.FanOut"/>, notices
 /// never fanned out), listed in that order. Listing peeks (nothing is locked); replay receives in peek-lock, requeues
-/// and then completes. Each call looks at no more than <see cref="ScanLimit"/> messages in all, so one call always ends.
+/// and then completes; purge peeks the listing's page and then receives and completes those messages. Each call peeks
+/// or (replay) receives no more than <see cref="ScanLimit"/> messages in all, so one call always ends; a purge then
+/// also receives what lies in front of its page in the sub-queue, which cannot be skipped.
 /// </summary>
 internal sealed class ServiceBusDeadLetterStore(ServiceBusClient client) : IDeadLetterStore
 {
@@ -20,9 +22,38 @@ internal sealed class ServiceBusDeadLetterStore(ServiceBusClient client) : IDead
 
     public async Task<Page<DeadLetter>> ListAsync(DeadLetterFilter filter, int limit, string? continuationToken, CancellationToken cancellationToken)
     {
+        var (items, next) = await PeekPageAsync(filter, limit, continuationToken, cancellationToken);
+        return new Page<DeadLetter>(items.ConvertAll(item => item.DeadLetter), next);
+    }
+
+    /// <summary>
+    /// The listing's page, found by peeking, is then received and completed by sequence number
+    /// (<see cref="SequenceNumberCompletion"/>); the token is the listing's, so a purge continues where its listing would.
+    /// </summary>
+    public async Task<PurgeReport> PurgeAsync(DeadLetterFilter filter, int limit, string? continuationToken, bool dryRun, CancellationToken cancellationToken)
+    {
+        var (items, next) = await PeekPageAsync(filter, limit, continuationToken, cancellationToken);
+        if (dryRun)
+        {
+            return new PurgeReport(items.Count, 0, next);
+        }
+
+        var purged = 0;
+        foreach (var source in items.GroupBy(item => item.Source))
+        {
+            await using var receiver = CreateDeadLetterReceiver(source.Key);
+            purged += await SequenceNumberCompletion.CompleteAsync(receiver, source.Select(item => item.SequenceNumber), ReceiveWait, cancellationToken);
+        }
+
+        return new PurgeReport(items.Count, purged, next);
+    }
+
+    /// <summary>One page of matches by peeking (nothing is locked), each with where it is, and the cursor after it.</summary>
+    private async Task<(List<Peeked> Items, string? ContinuationToken)> PeekPageAsync(DeadLetterFilter filter, int limit, string? continuationToken, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(filter);
         var cursor = DeadLetterCursor.Decode(continuationToken);
-        var items = new List<DeadLetter>();
+        var items = new List<Peeked>();
         var scanned = 0;
         foreach (var source in SourcesFor(filter).Where(source => cursor is null || source >= cursor.Value.Source))
         {
@@ -32,7 +63,7 @@ internal sealed class ServiceBusDeadLetterStore(ServiceBusClient client) : IDead
             {
                 if (items.Count == limit || scanned == ScanLimit)
                 {
-                    return new Page<DeadLetter>(items, DeadLetterCursor.Encode(source, next ?? 0));
+                    return (items, DeadLetterCursor.Encode(source, next ?? 0));
                 }
 
                 var page = await receiver.PeekMessagesAsync(Math.Min(PageSize, ScanLimit - scanned), next, cancellationToken);
@@ -47,7 +78,7 @@ internal sealed class ServiceBusDeadLetterStore(ServiceBusClient client) : IDead
                     next = message.SequenceNumber + 1;
                     if (Read(source, message) is { } deadLetter && filter.Matches(deadLetter))
                     {
-                        items.Add(deadLetter);
+                        items.Add(new Peeked(source, message.SequenceNumber, deadLetter));
                         if (items.Count == limit)
                         {
                             break;
@@ -57,7 +88,7 @@ internal sealed class ServiceBusDeadLetterStore(ServiceBusClient client) : IDead
             }
         }
 
-        return new Page<DeadLetter>(items, null);
+        return (items, null);
     }
 
     public async Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task<bool>> requeue, CancellationToken cancellationToken)
@@ -159,7 +190,7 @@ internal sealed class ServiceBusDeadLetterStore(ServiceBusClient client) : IDead
         return new ReplayCount(matched, replayed);
     }
 
-    private static async Task AbandonAsync(ServiceBusReceiver receiver, List<ServiceBusReceivedMessage> held)
+    internal static async Task AbandonAsync(ServiceBusReceiver receiver, IEnumerable<ServiceBusReceivedMessage> held)
     {
         foreach (var message in held)
         {
@@ -201,6 +232,8 @@ internal sealed class ServiceBusDeadLetterStore(ServiceBusClient client) : IDead
             message.DeadLetterErrorDescription,
             message.Body.ToMemory().Span,
             message.EnqueuedTime);
+
+    private sealed record Peeked(DeadLetterStage Source, long SequenceNumber, DeadLetter DeadLetter);
 
     /// <summary>What one call may still look at, shared by both sub-queues.</summary>
     private sealed class ScanBudget

@@ -21,7 +21,39 @@ internal sealed class DeadLetterTableStore(TableServiceClient tables, StorageNam
     public Task<Page<DeadLetter>> ListAsync(DeadLetterFilter filter, int limit, string? continuationToken, CancellationToken cancellationToken)
     {
         var odata = DeadLetterEntityMapper.ToQueryFilter(filter);
-        return TablePaging.ReadPageAsync(table, odata, limit, "deadletters:" + odata, continuationToken, DeadLetterEntityMapper.ToDeadLetter, cancellationToken);
+        return TablePaging.ReadPageAsync(table, odata, limit, Listing(odata), continuationToken, DeadLetterEntityMapper.ToDeadLetter, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the listing's page and deletes each entity under the ETag it was read with, so a dead letter replaced
+    /// since (the same delivery dead-lettered again) stays. The token is the listing's: it names the next key to read,
+    /// which deleting the entities before it does not move.
+    /// </summary>
+    public async Task<PurgeReport> PurgeAsync(DeadLetterFilter filter, int limit, string? continuationToken, bool dryRun, CancellationToken cancellationToken)
+    {
+        var odata = DeadLetterEntityMapper.ToQueryFilter(filter);
+        var page = await TablePaging.ReadPageAsync(table, odata, limit, Listing(odata), continuationToken, entity => entity, cancellationToken);
+        if (dryRun)
+        {
+            return new PurgeReport(page.Items.Count, 0, page.ContinuationToken);
+        }
+
+        var purged = 0;
+        foreach (var entity in page.Items)
+        {
+            try
+            {
+                // Depending on the SDK version, an entity already gone (replayed meanwhile) is a 404 answer or a throw.
+                var deleted = await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, entity.ETag, cancellationToken);
+                purged += deleted.Status == 404 ? 0 : 1;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+                // 412: dead-lettered again since it was read; the newer record is not the one this purge matched.
+            }
+        }
+
+        return new PurgeReport(page.Items.Count, purged, page.ContinuationToken);
     }
 
     public async Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task<bool>> requeue, CancellationToken cancellationToken)
@@ -58,4 +90,6 @@ internal sealed class DeadLetterTableStore(TableServiceClient tables, StorageNam
 
         return new ReplayCount(matches.Count, replayed);
     }
+
+    private static string Listing(string odata) => "deadletters:" + odata;
 }

@@ -29,11 +29,12 @@ public static class BadRequestCorpus
     public const string ListSubscriptionDeliveries = "GET /api/subscriptions/{id}/deliveries";
     public const string ListDeadLetters = "GET /api/dead-letters";
     public const string ReplayDeadLetters = "POST /api/dead-letters/replay";
+    public const string PurgeDeadLetters = "DELETE /api/dead-letters";
 
     public static IReadOnlyList<string> Routes { get; } =
     [
         PublishEvent, GetEvent, ListEventDeliveries, CreateSubscription, ListSubscriptions, GetSubscription, PatchSubscription,
-        DeleteSubscription, RotateSecret, SendTest, ListSubscriptionDeliveries, ListDeadLetters, ReplayDeadLetters,
+        DeleteSubscription, RotateSecret, SendTest, ListSubscriptionDeliveries, ListDeadLetters, ReplayDeadLetters, PurgeDeadLetters,
     ];
 
     /// <summary>Ids that no resource can have: control characters, bidi overrides, look-alikes, table-key metacharacters, length.</summary>
@@ -57,6 +58,7 @@ public static class BadRequestCorpus
     [
         .. Events(), .. EventReads(), .. SubscriptionCreates(), .. SubscriptionListings(), .. SubscriptionReads(),
         .. SubscriptionPatches(), .. SubscriptionCommands(), .. DeadLetterListings(), .. Replays(),
+        .. Purges(),
     ];
 
     private static IEnumerable<BadRequestCase> Events()
@@ -314,6 +316,39 @@ public static class BadRequestCorpus
         yield return new("text/plain", ReplayDeadLetters, "POST", Path, UnsupportedMediaType) { Body = Json("""{"dryRun":false}"""), ContentType = "text/plain" };
         yield return new("a real replay without a key", ReplayDeadLetters, "POST", Path, Unauthorized) { Body = Json("""{"dryRun":false}"""), Key = null };
         yield return new("a real replay with a wrong key in the code parameter", ReplayDeadLetters, "POST", Path + "?code=wrong", Unauthorized) { Body = Json("""{"dryRun":false}"""), Key = null };
+    }
+
+    /// <summary>
+    /// Each would purge the seeded dead letter if the detail at fault were ignored: every filter left out matches all.
+    /// </summary>
+    private static IEnumerable<BadRequestCase> Purges()
+    {
+        (string Query, string Field)[] queries =
+        [
+            ("since=2025-02-01T00:00:00Z&until=2025-01-01T00:00:00Z", "until"),
+            ("since=2025-01-01T00:00:00Z&until=2025-01-01T00:00:00Z", "until"),
+            ("since=yesterday", "since"),
+            ("until=2025-01-01T00:00:00", "until"),
+            ("limit=0", "limit"),
+            ("limit=201", "limit"),
+            ("continuationToken=forged", "continuationToken"),
+            ("continuationToken={subscriptionsToken}", "continuationToken"),
+            ("dryRun=yes", "dryRun"),
+            ("dryRun=1", "dryRun"),
+            ("dryRun=TRUE", "dryRun"),
+            ("dryRun=true&dryRun=false", "dryRun"),
+            ("stage=poison", "stage"),
+            ("tenantId=a%20b", "tenantId"),
+            ("subscriptionId=a&subscriptionId=b", "subscriptionId"),
+        ];
+        foreach (var (query, field) in queries)
+        {
+            yield return new(query, PurgeDeadLetters, "DELETE", $"/api/dead-letters?{query}", BadRequest, field);
+        }
+
+        yield return new("a subscriptionId naming nothing", PurgeDeadLetters, "DELETE", "/api/dead-letters?subscriptionId=sub_00000000000000000000000000000000", NotFound);
+        yield return new("a real purge without a key", PurgeDeadLetters, "DELETE", "/api/dead-letters", Unauthorized) { Key = null };
+        yield return new("a real purge with a wrong key in the code parameter", PurgeDeadLetters, "DELETE", "/api/dead-letters?code=wrong", Unauthorized) { Key = null };
     }
 
     /// <summary>An If-Match value as this API writes them: the store ETag base64url-encoded and quoted.</summary>

@@ -79,4 +79,46 @@ public sealed class DeadLetterApiTests(ApiServerFixture server)
 
         Assert.Equal(before, await Client.GetStringAsync("/api/dead-letters?limit=200"));
     }
+
+    [Fact]
+    public async Task A_purge_answers_matched_purged_and_the_continuation_token()
+    {
+        var result = await AssertJsonAsync(await Client.DeleteAsync("/api/dead-letters?eventType=nothing.matches&dryRun=true"), HttpStatusCode.OK);
+
+        Assert.Equal("""{"matched":0,"purged":0,"continuationToken":null}""", result.GetRawText());
+    }
+
+    [Fact]
+    public async Task A_purge_naming_an_unknown_subscription_is_404_not_an_empty_match()
+    {
+        await AssertProblemAsync(await Client.DeleteAsync("/api/dead-letters?subscriptionId=sub_x"), HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("since=yesterday", "since")]
+    [InlineData("since=2025-02-01T00:00:00Z&until=2025-01-01T00:00:00Z", "until")]
+    [InlineData("limit=0", "limit")]
+    [InlineData("continuationToken=forged", "continuationToken")]
+    [InlineData("stage=fanout", "stage")]
+    [InlineData("tenantId=a%20b", "tenantId")]
+    public async Task A_bad_purge_query_is_400_with_the_listings_message_and_purges_nothing(string query, string field)
+    {
+        var before = await Client.GetStringAsync("/api/dead-letters?limit=200");
+        var listing = await AssertProblemAsync(await Client.GetAsync($"/api/dead-letters?{query}"), HttpStatusCode.BadRequest, field);
+
+        var purge = await AssertProblemAsync(await Client.DeleteAsync($"/api/dead-letters?{query}"), HttpStatusCode.BadRequest, field);
+
+        Assert.Equal(listing.GetProperty("errors").GetRawText(), purge.GetProperty("errors").GetRawText());
+        Assert.Equal(before, await Client.GetStringAsync("/api/dead-letters?limit=200"));
+    }
+
+    [Theory]
+    [InlineData("dryRun=yes")]
+    [InlineData("dryRun=1")]
+    public async Task A_dry_run_flag_that_is_not_true_or_false_is_400(string query)
+    {
+        var problem = await AssertProblemAsync(await Client.DeleteAsync($"/api/dead-letters?{query}"), HttpStatusCode.BadRequest, "dryRun");
+
+        Assert.Equal("""["dryRun must be true or false."]""", problem.GetProperty("errors").GetProperty("dryRun").GetRawText());
+    }
 }

@@ -1,3 +1,6 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.IntegrationTests.Infrastructure;
@@ -10,10 +13,11 @@ public sealed class DeadLetterTableStoreTests(AzuriteFixture azurite) : IAsyncLi
 {
     private static readonly DateTimeOffset Start = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private DeadLetterTableStore store = null!;
+    private TestStorage storage = null!;
 
     public async Task InitializeAsync()
     {
-        var storage = await TestStorage.CreateAsync(azurite);
+        storage = await TestStorage.CreateAsync(azurite);
         store = new DeadLetterTableStore(storage.Tables, storage.Names);
         await store.AddAsync(DeadLetterOf("evt-1", "sub-a", "order.created", Start), CancellationToken.None);
         await store.AddAsync(DeadLetterOf("evt-2", "sub-a", "invoice.paid", Start.AddHours(1)), CancellationToken.None);
@@ -173,6 +177,87 @@ public sealed class DeadLetterTableStoreTests(AzuriteFixture azurite) : IAsyncLi
         Assert.Equal(before.Single(d => d.EventId == "evt-4"), kept);
     }
 
+    [Theory]
+    [InlineData("sub-a", null, null, null, new[] { "evt-1", "evt-2" })]
+    [InlineData(null, "order.created", 1, 3, new[] { "evt-3" })]
+    [InlineData("sub-b", "order.created", 3, null, new[] { "evt-4" })]
+    public async Task A_purge_removes_what_the_filter_matches_and_leaves_the_rest_untouched(string? subscriptionId, string? eventType, int? sinceHours, int? untilHours, string[] purged)
+    {
+        var before = (await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None)).Items;
+
+        var report = await store.PurgeAsync(new DeadLetterFilter(subscriptionId, null, eventType, Hours(sinceHours), Hours(untilHours)), 10, null, dryRun: false, CancellationToken.None);
+
+        Assert.Equal(new PurgeReport(purged.Length, purged.Length, null), report);
+        var after = (await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None)).Items;
+        Assert.Equal(before.Where(d => !purged.Contains(d.EventId)), after);
+    }
+
+    [Fact]
+    public async Task A_purge_is_bounded_by_its_limit_and_its_token_purges_the_rest()
+    {
+        var filter = new DeadLetterFilter(EventType: "order.created");
+
+        var first = await store.PurgeAsync(filter, 2, null, dryRun: false, CancellationToken.None);
+        var left = await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None);
+        var second = await store.PurgeAsync(filter, 2, first.ContinuationToken, dryRun: false, CancellationToken.None);
+
+        Assert.Equal((2, 2), (first.Matched, first.Purged));
+        Assert.NotNull(first.ContinuationToken);
+        Assert.Equal(["evt-2", "evt-4"], left.Items.Select(d => d.EventId));
+        Assert.Equal(new PurgeReport(1, 1, null), second);
+        Assert.Equal(["evt-2"], (await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None)).Items.Select(d => d.EventId));
+    }
+
+    [Fact]
+    public async Task A_dry_run_purge_counts_the_page_hands_on_the_same_token_and_deletes_nothing()
+    {
+        var filter = new DeadLetterFilter(EventType: "order.created");
+        var listed = await store.ListAsync(filter, 2, null, CancellationToken.None);
+
+        var counted = await store.PurgeAsync(filter, 2, null, dryRun: true, CancellationToken.None);
+        var rest = await store.PurgeAsync(filter, 2, counted.ContinuationToken, dryRun: true, CancellationToken.None);
+
+        Assert.Equal((2, 0, listed.ContinuationToken), (counted.Matched, counted.Purged, counted.ContinuationToken));
+        Assert.Equal(new PurgeReport(1, 0, null), rest);
+        Assert.Equal(4, (await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None)).Items.Count);
+    }
+
+    [Fact]
+    public async Task A_purge_token_of_another_filter_is_refused_and_nothing_is_deleted()
+    {
+        var first = await store.PurgeAsync(new DeadLetterFilter(EventType: "order.created"), 1, null, dryRun: true, CancellationToken.None);
+
+        await Assert.ThrowsAsync<WebhookFunctions.Engine.Common.InvalidContinuationTokenException>(() =>
+            store.PurgeAsync(new DeadLetterFilter(), 1, first.ContinuationToken, dryRun: false, CancellationToken.None));
+
+        Assert.Equal(4, (await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None)).Items.Count);
+    }
+
+    [Fact]
+    public async Task A_purge_by_stage_removes_the_fan_out_dead_letters_alone()
+    {
+        await store.AddAsync(FanOutDeadLetterOf("evt-9"), CancellationToken.None);
+
+        var report = await store.PurgeAsync(new DeadLetterFilter(Stage: DeadLetterStage.FanOut), 10, null, dryRun: false, CancellationToken.None);
+
+        Assert.Equal(new PurgeReport(1, 1, null), report);
+        Assert.Equal(["evt-1", "evt-2", "evt-3", "evt-4"], (await store.ListAsync(new DeadLetterFilter(), 10, null, CancellationToken.None)).Items.Select(d => d.EventId).Order());
+    }
+
+    [Fact]
+    public async Task A_dead_letter_written_again_between_the_read_and_the_delete_is_matched_but_not_purged()
+    {
+        var again = DeadLetterOf("evt-3", "sub-b", "order.created", Start.AddDays(1)) with { Attempts = 1 };
+        var options = new TableClientOptions();
+        options.AddPolicy(new BeforeFirstDelete(() => store.AddAsync(again, CancellationToken.None)), HttpPipelinePosition.PerCall);
+        var racing = new DeadLetterTableStore(new TableServiceClient(azurite.ConnectionString, options), storage.Names);
+
+        var report = await racing.PurgeAsync(new DeadLetterFilter("sub-b"), 10, null, dryRun: false, CancellationToken.None);
+
+        Assert.Equal(new PurgeReport(2, 1, null), report);
+        Assert.Equal([again], (await store.ListAsync(new DeadLetterFilter("sub-b"), 10, null, CancellationToken.None)).Items);
+    }
+
     private static DeadLetter FanOutDeadLetterOf(string eventId) =>
         RedeliveryLimitDeadLetters.For(new EventNotice(eventId, "order.created", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), "received 21 times without being completed", 21, Start.AddMinutes(-5), Start.AddHours(4));
 
@@ -180,4 +265,23 @@ public sealed class DeadLetterTableStoreTests(AzuriteFixture azurite) : IAsyncLi
 
     private static DeadLetter DeadLetterOf(string eventId, string subscriptionId, string eventType, DateTimeOffset lastAttemptAt) =>
         new(eventId, subscriptionId, eventType, DeadLetterReason.MaxAttemptsExceeded, "10 attempts failed", 10, Start.AddDays(-1), lastAttemptAt, 503, "serviceUnavailable", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+
+    /// <summary>Runs a write just before the first DELETE the client sends, as another writer racing the purge would.</summary>
+    private sealed class BeforeFirstDelete(Func<Task> write) : HttpPipelinePolicy
+    {
+        private int fired;
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Method == RequestMethod.Delete && Interlocked.Exchange(ref fired, 1) == 0)
+            {
+                await write();
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("The store calls the asynchronous API only.");
+    }
 }

@@ -90,6 +90,13 @@ public sealed class ContractClient(IWebhookHost host)
         return replayed.Json();
     }
 
+    /// <summary>DELETE /api/dead-letters with the query given (e.g. <c>eventType=a.b&amp;dryRun=true</c>); returns the answer.</summary>
+    public async Task<JsonElement> PurgeAsync(string query)
+    {
+        var purged = await SendAsync(HttpMethod.Delete, $"/api/dead-letters?{query}", 200);
+        return purged.Json();
+    }
+
     public async Task<(JsonElement Subscription, string ETag)> GetSubscriptionAsync(string id)
     {
         var read = await SendAsync(HttpMethod.Get, $"/api/subscriptions/{id}", 200);

@@ -96,6 +96,28 @@ public abstract class DeliveryScenarios(IWebhookHost host, WebhookReceiver recei
     }
 
     [ScenarioFact]
+    public async Task A_purge_by_event_type_removes_that_dead_letter_and_the_other_stays_listed()
+    {
+        var prefix = Unique("purge");
+        var subscriber = await SubscribeAsync(Unique("purged"), prefix + ".*", Answer.Status(500));
+        var doomed = await api.PublishAcceptedAsync(prefix + ".doomed");
+        var kept = await api.PublishAcceptedAsync(prefix + ".kept");
+        await api.WaitForDeadLettersAsync(subscriber.Id, 2);
+        var query = $"subscriptionId={subscriber.Id}&eventType={prefix}.doomed";
+
+        var counted = await api.PurgeAsync(query + "&dryRun=true");
+        Assert.Equal(2, (await api.DeadLettersAsync(subscriber.Id)).Count);
+        var purged = await api.PurgeAsync(query);
+
+        Assert.Equal("""{"matched":1,"purged":0,"continuationToken":null}""", counted.GetRawText());
+        Assert.Equal("""{"matched":1,"purged":1,"continuationToken":null}""", purged.GetRawText());
+        var left = Assert.Single(await api.DeadLettersAsync(subscriber.Id));
+        Assert.Equal((kept, prefix + ".kept"), (left.GetProperty("eventId").GetString(), left.GetProperty("eventType").GetString()));
+        Assert.DoesNotContain(doomed, (await api.DeadLettersAsync(subscriber.Id)).Select(d => d.GetProperty("eventId").GetString()));
+        Assert.Equal("""{"matched":0,"purged":0,"continuationToken":null}""", (await api.PurgeAsync(query)).GetRawText());
+    }
+
+    [ScenarioFact]
     public async Task A_410_disables_the_subscription_as_endpoint_gone_until_it_is_enabled_again()
     {
         var type = Unique("gone") + ".event";

@@ -13,7 +13,7 @@ namespace WebhookFunctions.UnitTests.Tenants;
 public sealed class TenantDeadLetterTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 24, 6, 0, 0, TimeSpan.Zero);
-    private readonly ListStore store = new();
+    private readonly InMemoryDeadLetterStore store = new();
     private readonly RecordingTransport transport = new();
     private readonly InMemorySubscriptionStore subscriptions = new();
     private readonly InMemoryEventStore events = new();
@@ -63,6 +63,17 @@ public sealed class TenantDeadLetterTests
     }
 
     [Fact]
+    public async Task Purge_by_tenant_removes_that_tenants_dead_letters_only()
+    {
+        store.Items.AddRange([DeadLetterOf("evt_1", "t1"), DeadLetterOf("evt_2", "t2"), DeadLetterOf("evt_3", null)]);
+
+        var result = await service.PurgeAsync(new DeadLetterFilter(TenantId: "t1"), null, null, dryRun: false, CancellationToken.None);
+
+        Assert.Equal(new PurgeReport(1, 1, null), result.Value);
+        Assert.Equal(["evt_2", "evt_3"], store.Items.Select(d => d.EventId));
+    }
+
+    [Fact]
     public async Task A_fan_out_dead_letter_replays_as_a_notice_for_its_tenant()
     {
         store.Items.Add(DeadLetterOf("evt_1", "t1") with { SubscriptionId = null, Stage = DeadLetterStage.FanOut });
@@ -79,41 +90,14 @@ public sealed class TenantDeadLetterTests
 
         var listed = await service.ListAsync(new DeadLetterFilter(TenantId: "a b"), null, null, CancellationToken.None);
         var replayed = await service.ReplayAsync(new DeadLetterFilter(TenantId: "a b"), dryRun: false, CancellationToken.None);
+        var purged = await service.PurgeAsync(new DeadLetterFilter(TenantId: "a b"), null, null, dryRun: false, CancellationToken.None);
 
         Assert.Equal([TenantIds.Field], listed.Error!.FieldErrors!.Keys);
         Assert.Equal([TenantIds.Field], replayed.Error!.FieldErrors!.Keys);
+        Assert.Equal([TenantIds.Field], purged.Error!.FieldErrors!.Keys);
         Assert.Equal(0, store.Calls);
     }
 
     private static DeadLetter DeadLetterOf(string eventId, string? tenantId) =>
         new(eventId, "sub_a", "order.created", DeadLetterReason.MaxAttemptsExceeded, "gave up", 10, Now.AddDays(-3), Now, 500, null, null, TenantId: tenantId);
-
-    /// <summary>A dead-letter store that applies the filter as the real ones do (DeadLetterFilter.Matches).</summary>
-    private sealed class ListStore : IDeadLetterStore
-    {
-        public List<DeadLetter> Items { get; } = [];
-
-        public int Calls { get; private set; }
-
-        public Task<Page<DeadLetter>> ListAsync(DeadLetterFilter filter, int limit, string? continuationToken, CancellationToken cancellationToken)
-        {
-            Calls++;
-            return Task.FromResult(new Page<DeadLetter>(Items.Where(filter.Matches).Take(limit).ToList(), null));
-        }
-
-        public async Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task<bool>> requeue, CancellationToken cancellationToken)
-        {
-            Calls++;
-            var matches = Items.Where(filter.Matches).ToList();
-            foreach (var deadLetter in dryRun ? [] : matches)
-            {
-                if (await requeue(deadLetter, cancellationToken))
-                {
-                    Items.Remove(deadLetter);
-                }
-            }
-
-            return new ReplayCount(matches.Count, dryRun ? 0 : matches.Count);
-        }
-    }
 }

@@ -5,7 +5,10 @@ using StandardWebhooks.Diagnostics;
 
 namespace WebhookFunctions.Samples.Receiver;
 
-/// <summary>POST {Receiver:Path}: verify the signature, drop a copy already handled, log what came.</summary>
+/// <summary>
+/// POST {Receiver:Path}: verify the signature, answer a verification handshake with its challenge, drop a copy already
+/// handled, log what came.
+/// </summary>
 internal sealed class WebhookEndpoint(IOptions<ReceiverOptions> options, ReceivedWebhooks received, TimeProvider time, ILogger<WebhookEndpoint> logger)
 {
     private const string IdHeader = "webhook-id";
@@ -25,6 +28,13 @@ internal sealed class WebhookEndpoint(IOptions<ReceiverOptions> options, Receive
         }
 
         var id = request.Headers[IdHeader].ToString();
+        if (ChallengeOf(body) is { } challenge)
+        {
+            // Echoing the challenge proves this endpoint is ours to call; the service then enables the subscription.
+            logger.LogInformation("Answered the verification handshake {WebhookId}", id);
+            return Results.Ok(new { challenge });
+        }
+
         var webhook = new ReceivedWebhook(id, TypeOf(body), time.GetUtcNow(), body);
         if (!received.TryAdd(webhook))
         {
@@ -65,6 +75,22 @@ internal sealed class WebhookEndpoint(IOptions<ReceiverOptions> options, Receive
         }
 
         return refusal;
+    }
+
+    /// <summary>The challenge of a <c>webhook.verification</c> event; null for any other webhook.</summary>
+    private static string? ChallengeOf(string body)
+    {
+        try
+        {
+            using var envelope = JsonDocument.Parse(body);
+            return envelope.RootElement.TryGetProperty("type", out var type) && type.GetString() == "webhook.verification"
+                && envelope.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
+                && data.TryGetProperty("challenge", out var challenge) ? challenge.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static string? TypeOf(string body)

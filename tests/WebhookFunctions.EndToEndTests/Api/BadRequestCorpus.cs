@@ -26,6 +26,7 @@ public static class BadRequestCorpus
     public const string DeleteSubscription = "DELETE /api/subscriptions/{id}";
     public const string RotateSecret = "POST /api/subscriptions/{id}/rotate-secret";
     public const string SendTest = "POST /api/subscriptions/{id}/test";
+    public const string VerifySubscription = "POST /api/subscriptions/{id}/verify";
     public const string ListSubscriptionDeliveries = "GET /api/subscriptions/{id}/deliveries";
     public const string ListDeadLetters = "GET /api/dead-letters";
     public const string ReplayDeadLetters = "POST /api/dead-letters/replay";
@@ -34,7 +35,7 @@ public static class BadRequestCorpus
     public static IReadOnlyList<string> Routes { get; } =
     [
         PublishEvent, GetEvent, ListEventDeliveries, CreateSubscription, ListSubscriptions, GetSubscription, PatchSubscription,
-        DeleteSubscription, RotateSecret, SendTest, ListSubscriptionDeliveries, ListDeadLetters, ReplayDeadLetters, PurgeDeadLetters,
+        DeleteSubscription, RotateSecret, SendTest, VerifySubscription, ListSubscriptionDeliveries, ListDeadLetters, ReplayDeadLetters, PurgeDeadLetters,
     ];
 
     /// <summary>Ids that no resource can have: control characters, bidi overrides, look-alikes, table-key metacharacters, length.</summary>
@@ -250,6 +251,14 @@ public static class BadRequestCorpus
 
         yield return new("an unknown, well-formed id", RotateSecret, "POST", "/api/subscriptions/sub_0000000000000000000000000000000/rotate-secret", NotFound);
         yield return new("a real subscription with the key plus a suffix", RotateSecret, "POST", "/api/subscriptions/{subscription}/rotate-secret", Unauthorized) { Key = ValidKey + "x" };
+
+        foreach (var (name, id) in ImpossibleIds.Take(3))
+        {
+            yield return new(name, VerifySubscription, "POST", $"/api/subscriptions/{id}/verify", NotFound);
+        }
+
+        yield return new("an unknown, well-formed id", VerifySubscription, "POST", "/api/subscriptions/sub_0000000000000000000000000000000/verify", NotFound);
+        yield return new("a real subscription without a key", VerifySubscription, "POST", "/api/subscriptions/{subscription}/verify", Unauthorized) { Key = null };
 
         foreach (var (name, id) in ImpossibleIds.Skip(4))
         {

@@ -136,8 +136,11 @@ public sealed class MultipleInstancesTests(ITestOutputHelper output)
             ["Delivery__AttemptTimeout"] = AttemptTimeout.ToString("c", CultureInfo.InvariantCulture),
             // The receivers that fail every first attempt fail half their requests, in runs as long as the deliveries
             // in flight: at the default threshold (5) their circuits would open again and again in every instance,
-            // and the test would measure circuit pauses. Circuits are tested on their own; here they stay closed.
+            // and the test would measure circuit pauses. Circuits are tested on their own; here they rarely open,
+            // and when a long run does open one (a loaded machine), it stays open seconds, not the default minutes.
             ["EndpointHealth__FailureThreshold"] = "50",
+            ["EndpointHealth__OpenDuration"] = "00:00:02",
+            ["EndpointHealth__MaxOpenDuration"] = "00:00:04",
             // What the killed instance held reappears when its visibility ends: seconds, not the default minutes.
             ["Workers__MessageVisibilityTimeout"] = VisibilityTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["Workers__RetryDelayAfterError"] = "00:00:02",

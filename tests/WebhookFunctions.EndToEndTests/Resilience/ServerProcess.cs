@@ -18,6 +18,9 @@ internal sealed partial class ServerProcess(IReadOnlyDictionary<string, string> 
 
     public Uri BaseAddress => baseAddress ?? throw new InvalidOperationException("The server has not started yet.");
 
+    /// <summary>The running server's process id; null while it is not running.</summary>
+    public int? ProcessId => process is { HasExited: false } running ? running.Id : null;
+
     public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "WebhookFunctions.SelfHosted.dll");
 
     /// <summary>

@@ -20,24 +20,31 @@ public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ScriptedEndpoint> endpoints = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<Arrival> arrivals = new();
+    private readonly ConcurrentDictionary<string, string> sendersByConnection = new(StringComparer.Ordinal);
     private readonly WebApplication app;
+    private readonly Func<IPEndPoint, string?>? identifySender;
     private int inFlight;
 
-    private WebhookReceiver(WebApplication app)
+    private WebhookReceiver(WebApplication app, Func<IPEndPoint, string?>? identifySender)
     {
         this.app = app;
+        this.identifySender = identifySender;
         // Every method: a sender that followed a redirect with a GET would be seen too.
         app.Map("/{name}", ReceiveAsync);
     }
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public static async Task<WebhookReceiver> StartAsync()
+    /// <param name="identifySender">
+    /// Who sent a request, from the remote end of its connection; asked once per connection, while it is open, and
+    /// kept as each of its arrivals' <see cref="Arrival.Sender"/>.
+    /// </param>
+    public static async Task<WebhookReceiver> StartAsync(Func<IPEndPoint, string?>? identifySender = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var receiver = new WebhookReceiver(builder.Build());
+        var receiver = new WebhookReceiver(builder.Build(), identifySender);
         await receiver.app.StartAsync();
         receiver.BaseAddress = new Uri(receiver.app.Urls.Single());
         return receiver;
@@ -98,15 +105,39 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
 
         var arrivedAt = DateTimeOffset.UtcNow;
+        var sender = SenderOf(context.Connection);
         Interlocked.Increment(ref inFlight);
         try
         {
-            arrivals.Enqueue(new Arrival(name, context.Request.Headers["webhook-id"].ToString(), arrivedAt, await AnswerAsync(context, endpoint, name, arrivedAt)));
+            var status = await AnswerAsync(context, endpoint, name, arrivedAt);
+            arrivals.Enqueue(new Arrival(name, context.Request.Headers["webhook-id"].ToString(), arrivedAt, DateTimeOffset.UtcNow, status, sender));
         }
         finally
         {
             Interlocked.Decrement(ref inFlight);
         }
+    }
+
+    /// <summary>The sender of the connection, asked once per connection; an unknown sender is asked again on its next request.</summary>
+    private string? SenderOf(ConnectionInfo connection)
+    {
+        if (identifySender is null || connection.RemoteIpAddress is null)
+        {
+            return null;
+        }
+
+        if (sendersByConnection.TryGetValue(connection.Id, out var known))
+        {
+            return known;
+        }
+
+        var sender = identifySender(new IPEndPoint(connection.RemoteIpAddress, connection.RemotePort));
+        if (sender is not null)
+        {
+            sendersByConnection[connection.Id] = sender;
+        }
+
+        return sender;
     }
 
     /// <summary>Records the request, answers it, and returns the status it ended with (null: the sender hung up first).</summary>

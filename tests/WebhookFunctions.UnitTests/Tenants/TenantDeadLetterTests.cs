@@ -1,43 +1,18 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.DeadLetters;
-using WebhookFunctions.Engine.Delivery;
-using WebhookFunctions.Engine.Events;
-using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.Engine.Tenants;
-using WebhookFunctions.Testing.Engine;
+using WebhookFunctions.UnitTests.DeadLetters;
 using WebhookFunctions.UnitTests.Fakes;
 
 namespace WebhookFunctions.UnitTests.Tenants;
 
 public sealed class TenantDeadLetterTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 24, 6, 0, 0, TimeSpan.Zero);
-    private readonly ListStore store = new();
-    private readonly RecordingTransport transport = new();
-    private readonly InMemorySubscriptionStore subscriptions = new();
-    private readonly InMemoryEventStore events = new();
+    private readonly DeadLetterServiceSetup setup = new();
+    private readonly InMemoryDeadLetterStore store;
+    private readonly RecordingTransport transport;
     private readonly DeadLetterService service;
 
-    public TenantDeadLetterTests()
-    {
-        service = new DeadLetterService(store, subscriptions, events, transport, transport, NullLogger<DeadLetterService>.Instance);
-        subscriptions.AddAsync(
-            new Subscription
-            {
-                Id = "sub_a",
-                Url = new Uri("https://sub-a.example/hook"),
-                EventTypes = ["order.*"],
-                Secrets = [new SigningSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", null)],
-                CreatedAt = Now.AddDays(-7),
-                UpdatedAt = Now.AddDays(-7),
-            },
-            CancellationToken.None).GetAwaiter().GetResult();
-        foreach (var eventId in new[] { "evt_1", "evt_2", "evt_3", "evt_4" })
-        {
-            events.Items[eventId] = new WebhookEvent(eventId, "order.created", Now.AddDays(-3), null, null, "{}"u8.ToArray(), null);
-        }
-    }
+    public TenantDeadLetterTests() => (store, transport, service) = (setup.Store, setup.Transport, setup.Service);
 
     [Fact]
     public async Task Listing_by_tenant_selects_that_tenants_dead_letters_only()
@@ -85,35 +60,5 @@ public sealed class TenantDeadLetterTests
         Assert.Equal(0, store.Calls);
     }
 
-    private static DeadLetter DeadLetterOf(string eventId, string? tenantId) =>
-        new(eventId, "sub_a", "order.created", DeadLetterReason.MaxAttemptsExceeded, "gave up", 10, Now.AddDays(-3), Now, 500, null, null, TenantId: tenantId);
-
-    /// <summary>A dead-letter store that applies the filter as the real ones do (DeadLetterFilter.Matches).</summary>
-    private sealed class ListStore : IDeadLetterStore
-    {
-        public List<DeadLetter> Items { get; } = [];
-
-        public int Calls { get; private set; }
-
-        public Task<Page<DeadLetter>> ListAsync(DeadLetterFilter filter, int limit, string? continuationToken, CancellationToken cancellationToken)
-        {
-            Calls++;
-            return Task.FromResult(new Page<DeadLetter>(Items.Where(filter.Matches).Take(limit).ToList(), null));
-        }
-
-        public async Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task<bool>> requeue, CancellationToken cancellationToken)
-        {
-            Calls++;
-            var matches = Items.Where(filter.Matches).ToList();
-            foreach (var deadLetter in dryRun ? [] : matches)
-            {
-                if (await requeue(deadLetter, cancellationToken))
-                {
-                    Items.Remove(deadLetter);
-                }
-            }
-
-            return new ReplayCount(matches.Count, dryRun ? 0 : matches.Count);
-        }
-    }
+    private static DeadLetter DeadLetterOf(string eventId, string? tenantId) => DeadLetterServiceSetup.DeadLetterOf(eventId, "sub_a", tenantId);
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using WebhookFunctions.Benchmarks.Infrastructure;
 using WebhookFunctions.Development;
+using WebhookFunctions.Testing.SelfHosted;
 
 namespace WebhookFunctions.Benchmarks.Sections;
 
@@ -20,20 +21,6 @@ internal static class NoisyNeighbourSection
     private const int HealthyEndpoints = 20;
     private const int Publishers = 8;
 
-    private static readonly Dictionary<string, string?> Tuning = new()
-    {
-        ["Delivery:AttemptTimeout"] = "00:00:02",
-        ["Delivery:RetrySchedule:0"] = "00:00:00",
-        ["Delivery:RetrySchedule:1"] = "00:00:01",
-        ["Delivery:RetrySchedule:2"] = "00:00:02",
-        ["Delivery:RetrySchedule:3"] = "00:00:04",
-        ["Delivery:RetrySchedule:4"] = "00:00:08",
-        ["EndpointHealth:FailureThreshold"] = "5",
-        ["Workers:DeliveryConcurrency"] = "16",
-        ["Workers:FanOutConcurrency"] = "4",
-        ["Workers:MaxPollDelay"] = "00:00:00.200",
-    };
-
     public static async Task RunAsync(BenchSettings settings, string storageConnectionString, AzuritePorts ports, LoopbackReceiver receiver, ResultTable table)
     {
         var baseline = await RunOnceAsync(settings, storageConnectionString, ports, receiver, "baseline", withBrokenEndpoints: false);
@@ -46,7 +33,7 @@ internal static class NoisyNeighbourSection
 
     private static async Task<RunFigures> RunOnceAsync(BenchSettings settings, string storageConnectionString, AzuritePorts ports, LoopbackReceiver receiver, string run, bool withBrokenEndpoints)
     {
-        await using var server = await BenchServer.StartAsync(storageConnectionString, new StorageOperationCounter(ports), overrides: Tuning);
+        await using var server = await BenchServer.StartAsync(storageConnectionString, new StorageOperationCounter(ports), overrides: ServerSettings.FastReceivers);
         var prefix = $"/noisy-{run}/";
         for (var i = 0; i < HealthyEndpoints; i++)
         {

@@ -19,7 +19,7 @@ public static class HttpServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<ApiKeyValidator>();
 
-        // Scoped: the engine services they take may be scoped, and a handler lives for one request either way.
+        // Scoped: a handler lives for one request (the engine services it takes are singletons).
         services.TryAddScoped<EventEndpoints>();
         services.TryAddScoped<SubscriptionEndpoints>();
         services.TryAddScoped<DeadLetterEndpoints>();

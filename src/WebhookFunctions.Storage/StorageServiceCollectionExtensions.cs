@@ -39,7 +39,7 @@ public static class StorageServiceCollectionExtensions
 
         services.AddKeyedSingleton<ISubscriptionStore, SubscriptionTableStore>(CachingSubscriptionStore.InnerKey);
         services.AddSingleton<EventTableStore>();
-        services.AddSingleton<IEventStore, RecentEventCache>();
+        services.AddSingleton<IEventStore>(sp => new RecentEventCache(sp.GetRequiredService<EventTableStore>()));
         services.AddSingleton<IIdempotencyStore, IdempotencyTableStore>();
         services.AddSingleton<IDeliveryLog, DeliveryLogTableStore>();
         services.AddSingleton<IHealthProbe, TableHealthProbe>();

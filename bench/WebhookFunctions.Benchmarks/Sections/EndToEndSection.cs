@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using WebhookFunctions.Benchmarks.Infrastructure;
+using WebhookFunctions.Testing.SelfHosted;
 
 namespace WebhookFunctions.Benchmarks.Sections;
 
@@ -16,7 +17,7 @@ internal static class EndToEndSection
     public static readonly string DataJson = $$"""{"padding":"{{new string('x', 960)}}"}""";
 
     public static async Task RunAsync(
-        BenchSettings settings, BenchServer server, LoopbackReceiver receiver, StorageOperationCounter counter,
+        BenchSettings settings, RunningServer server, LoopbackReceiver receiver, StorageOperationCounter counter,
         double? azuriteOperationsPerSecond, ResultTable table)
     {
         long peakBytes;
@@ -34,7 +35,7 @@ internal static class EndToEndSection
     }
 
     private static async Task RunScenarioAsync(
-        BenchServer server, LoopbackReceiver receiver, StorageOperationCounter counter,
+        RunningServer server, LoopbackReceiver receiver, StorageOperationCounter counter,
         double? azuriteOperationsPerSecond, ResultTable table, int subscribers, double eventsPerSecond, int events)
     {
         var section = $"{Name}, {subscribers} sub/event";

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using WebhookFunctions.Benchmarks.Infrastructure;
 using WebhookFunctions.Development;
+using WebhookFunctions.Testing.SelfHosted;
 
 namespace WebhookFunctions.Benchmarks.Sections;
 
@@ -20,22 +21,8 @@ internal static class NoisyNeighbourSection
     private const int HealthyEndpoints = 20;
     private const int Publishers = 8;
 
-    private static readonly Dictionary<string, string?> Tuning = new()
-    {
-        ["Delivery:AttemptTimeout"] = "00:00:02",
-        ["Delivery:RetrySchedule:0"] = "00:00:00",
-        ["Delivery:RetrySchedule:1"] = "00:00:01",
-        ["Delivery:RetrySchedule:2"] = "00:00:02",
-        ["Delivery:RetrySchedule:3"] = "00:00:04",
-        ["Delivery:RetrySchedule:4"] = "00:00:08",
-        ["EndpointHealth:FailureThreshold"] = "5",
-        ["Workers:DeliveryConcurrency"] = "16",
-        ["Workers:FanOutConcurrency"] = "4",
-        ["Workers:MaxPollDelay"] = "00:00:00.200",
-
-        // Every attempt at the broken endpoints is a warning; the figures are what this section reports.
-        ["Logging:LogLevel:Default"] = "Error",
-    };
+    // Every attempt at the broken endpoints is a warning; the figures are what this section reports.
+    private static readonly Dictionary<string, string?> Tuning = new(ServerSettings.FastReceivers) { ["Logging:LogLevel:Default"] = "Error" };
 
     public static async Task RunAsync(BenchSettings settings, string storageConnectionString, AzuritePorts ports, LoopbackReceiver receiver, ResultTable table)
     {

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using WebhookFunctions.Benchmarks.Infrastructure;
 using WebhookFunctions.Engine.Common;
-using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.Engine.Subscriptions.Filters;
+using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Testing.SelfHosted;
 
 namespace WebhookFunctions.Benchmarks.Sections;
 
@@ -40,7 +41,7 @@ internal static class PayloadFilterSection
         table.Add(Name, $"deciding one event for {subscriptions.Count:N0} filtered subscriptions", perEvaluation * subscriptions.Count / 1e6, "ms", "engine, single thread");
     }
 
-    public static async Task RunEndToEndAsync(BenchSettings settings, BenchServer server, LoopbackReceiver receiver, ResultTable table)
+    public static async Task RunEndToEndAsync(BenchSettings settings, RunningServer server, LoopbackReceiver receiver, ResultTable table)
     {
         const string EventType = "bench.filtered";
         const string Prefix = "/filtered/";

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Azure.Data.Tables;
 using WebhookFunctions.Benchmarks.Infrastructure;
+using WebhookFunctions.Testing.SelfHosted;
 
 namespace WebhookFunctions.Benchmarks.Sections;
 
@@ -125,7 +126,7 @@ internal static class SubscriptionScaleSection
         return pages;
     }
 
-    private static async Task CreateDuringRunAsync(BenchServer server, int count, Uri receiver) =>
+    private static async Task CreateDuringRunAsync(RunningServer server, int count, Uri receiver) =>
         await Parallel.ForEachAsync(
             Enumerable.Range(0, count),
             new ParallelOptions { MaxDegreeOfParallelism = 4 },

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using WebhookFunctions.Benchmarks.Infrastructure;
+using WebhookFunctions.Testing.SelfHosted;
 
 namespace WebhookFunctions.Benchmarks.Sections;
 
@@ -8,7 +9,7 @@ internal static class WideFanOutSection
 {
     public const string Name = "5 Wide fan-out";
 
-    public static async Task RunAsync(BenchSettings settings, BenchServer server, LoopbackReceiver receiver, ResultTable table)
+    public static async Task RunAsync(BenchSettings settings, RunningServer server, LoopbackReceiver receiver, ResultTable table)
     {
         const string EventType = "bench.wide";
         const string Prefix = "/wide/";

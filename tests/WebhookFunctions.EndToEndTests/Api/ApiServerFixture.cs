@@ -1,4 +1,5 @@
 using WebhookFunctions.EndToEndTests.Hosting;
+using WebhookFunctions.Testing.SelfHosted;
 
 namespace WebhookFunctions.EndToEndTests.Api;
 

@@ -7,6 +7,7 @@ using WebhookFunctions.EndToEndTests.Hosting;
 using Xunit.Abstractions;
 using static WebhookFunctions.EndToEndTests.Api.ApiAssertions;
 using WebhookFunctions.Testing.Waiting;
+using WebhookFunctions.Testing.SelfHosted;
 
 namespace WebhookFunctions.EndToEndTests.Api;
 

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Text;
 using static System.Net.HttpStatusCode;
 using static WebhookFunctions.EndToEndTests.Api.BadRequestCase;
+using WebhookFunctions.Testing.SelfHosted;
 
 namespace WebhookFunctions.EndToEndTests.Api;
 
@@ -12,7 +13,7 @@ namespace WebhookFunctions.EndToEndTests.Api;
 /// </summary>
 public static class BadRequestCorpus
 {
-    public const string ValidKey = Hosting.RunningServer.ApiKey;
+    public const string ValidKey = RunningServer.ApiKey;
 
     public const int TenMegabytes = 10 * 1024 * 1024;
 

@@ -7,6 +7,7 @@ using WebhookFunctions.Engine.Health;
 using WebhookFunctions.EndToEndTests.Hosting;
 using WebhookFunctions.Development;
 using WebhookFunctions.Testing.Waiting;
+using WebhookFunctions.Testing.SelfHosted;
 
 namespace WebhookFunctions.EndToEndTests.Api;
 

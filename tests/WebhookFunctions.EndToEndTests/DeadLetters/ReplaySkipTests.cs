@@ -6,6 +6,7 @@ using WebhookFunctions.EndToEndTests.Hosting;
 using WebhookFunctions.Testing.Receivers;
 using WebhookFunctions.Testing.Waiting;
 using static WebhookFunctions.EndToEndTests.Api.ApiAssertions;
+using WebhookFunctions.Testing.SelfHosted;
 
 namespace WebhookFunctions.EndToEndTests.DeadLetters;
 

@@ -2,6 +2,7 @@ using WebhookFunctions.EndToEndTests.Hosting;
 using WebhookFunctions.Testing.Receivers;
 using WebhookFunctions.Testing.Scenarios;
 using WebhookFunctions.Testing.Waiting;
+using WebhookFunctions.Testing.SelfHosted;
 
 namespace WebhookFunctions.EndToEndTests.Delivery;
 

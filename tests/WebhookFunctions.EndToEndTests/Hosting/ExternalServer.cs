@@ -1,3 +1,5 @@
+using WebhookFunctions.Testing.SelfHosted;
+
 namespace WebhookFunctions.EndToEndTests.Hosting;
 
 /// <summary>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using WebhookFunctions.Development;
 using Xunit.Abstractions;
 using WebhookFunctions.Testing.Receivers;
+using WebhookFunctions.Testing.SelfHosted;
 
 namespace WebhookFunctions.EndToEndTests.Resilience;
 
@@ -17,7 +18,7 @@ namespace WebhookFunctions.EndToEndTests.Resilience;
 [Trait("Category", "Crash")]
 public sealed class CrashRecoveryTests(ITestOutputHelper output)
 {
-    private const string ApiKey = "crash-test-key-of-at-least-32-characters";
+    private const string ApiKey = ServerSettings.ApiKey;
     private const string EventType = "crash.tick";
     private const int Subscribers = 10;
     private const int Events = 400;
@@ -109,28 +110,24 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
     private static Dictionary<string, string> ServerEnvironment(AzuritePorts ports)
     {
-        var environment = new Dictionary<string, string>
+        var tuning = new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Storage__ConnectionString"] = ports.ToConnectionString(),
-            ["Storage__NamePrefix"] = "crash",
-            ["Api__Keys__0"] = ApiKey,
-            ["Delivery__AllowHttpUrls"] = "true",
-            ["Egress__AllowedNetworks__0"] = "127.0.0.0/8",
-            ["Delivery__AttemptTimeout"] = "00:00:01",
-            ["EndpointHealth__OpenDuration"] = "00:00:05",
+            ["Storage:NamePrefix"] = "crash",
+            ["Delivery:AttemptTimeout"] = "00:00:01",
+            ["EndpointHealth:OpenDuration"] = "00:00:05",
             // A killed server's held messages reappear when their visibility ends: seconds, not the default minutes.
-            ["Workers__MessageVisibilityTimeout"] = "00:00:10",
-            ["Workers__RetryDelayAfterError"] = "00:00:02",
-            ["Workers__MaxPollDelay"] = "00:00:00.200",
-            ["Logging__LogLevel__Default"] = "Warning",
+            ["Workers:MessageVisibilityTimeout"] = "00:00:10",
+            ["Workers:RetryDelayAfterError"] = "00:00:02",
+            ["Workers:MaxPollDelay"] = "00:00:00.200",
         };
         string[] schedule = ["00:00:00", "00:00:01", "00:00:01", "00:00:02", "00:00:02", "00:00:03"];
         for (var i = 0; i < schedule.Length; i++)
         {
-            environment[$"Delivery__RetrySchedule__{i}"] = schedule[i];
+            tuning[$"Delivery:RetrySchedule:{i}"] = schedule[i];
         }
 
+        var environment = ServerSettings.AsEnvironment(ServerSettings.Compose(ports.ToConnectionString(), ServerSettings.LoopbackDelivery, tuning));
+        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         return environment;
     }
 

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using WebhookFunctions.EndToEndTests.Hosting;
 using WebhookFunctions.Testing.Waiting;
 using WebhookFunctions.Testing.Receivers;
+using WebhookFunctions.Testing.SelfHosted;
 
 namespace WebhookFunctions.EndToEndTests.Resilience;
 

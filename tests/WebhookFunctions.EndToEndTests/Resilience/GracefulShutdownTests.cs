@@ -5,6 +5,7 @@ using WebhookFunctions.Development;
 using Xunit.Abstractions;
 using WebhookFunctions.Testing.Waiting;
 using WebhookFunctions.Testing.Receivers;
+using WebhookFunctions.Testing.SelfHosted;
 
 namespace WebhookFunctions.EndToEndTests.Resilience;
 

@@ -9,6 +9,7 @@ using WebhookFunctions.Engine.Faults;
 using Xunit.Abstractions;
 using WebhookFunctions.Testing.Waiting;
 using WebhookFunctions.Testing.Receivers;
+using WebhookFunctions.Testing.SelfHosted;
 
 namespace WebhookFunctions.EndToEndTests.Resilience;
 

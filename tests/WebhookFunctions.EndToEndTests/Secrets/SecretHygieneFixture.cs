@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using WebhookFunctions.EndToEndTests.Hosting;
 using WebhookFunctions.Testing.Receivers;
+using WebhookFunctions.Testing.SelfHosted;
 
 namespace WebhookFunctions.EndToEndTests.Secrets;
 

@@ -1,36 +1,27 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.Testing.Engine;
+using WebhookFunctions.UnitTests.DeadLetters;
 using WebhookFunctions.UnitTests.Fakes;
+using static WebhookFunctions.UnitTests.DeadLetters.DeadLetterServiceSetup;
 
 namespace WebhookFunctions.UnitTests.Application;
 
 public sealed class DeadLetterServiceTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 24, 6, 0, 0, TimeSpan.Zero);
-    private readonly InMemoryDeadLetterStore store = new();
-    private readonly RecordingTransport transport = new();
-    private readonly InMemorySubscriptionStore subscriptions = new();
-    private readonly InMemoryEventStore events = new();
+    private static readonly DateTimeOffset Now = DeadLetterServiceSetup.Now;
+    private readonly DeadLetterServiceSetup setup = new();
+    private readonly InMemoryDeadLetterStore store;
+    private readonly RecordingTransport transport;
+    private readonly InMemorySubscriptionStore subscriptions;
+    private readonly InMemoryEventStore events;
     private readonly DeadLetterService service;
 
-    public DeadLetterServiceTests()
-    {
-        service = ServiceOver(transport);
-        foreach (var subscriptionId in new[] { "sub_a", "sub_b" })
-        {
-            subscriptions.AddAsync(SubscriptionOf(subscriptionId), CancellationToken.None).GetAwaiter().GetResult();
-        }
-
-        foreach (var eventId in new[] { "evt_1", "evt_2", "evt_3", "evt_9" })
-        {
-            events.Items[eventId] = new WebhookEvent(eventId, "order.created", Now.AddDays(-3), null, null, "{}"u8.ToArray(), null);
-        }
-    }
+    public DeadLetterServiceTests() =>
+        (store, transport, subscriptions, events, service) = (setup.Store, setup.Transport, setup.Subscriptions, setup.Events, setup.Service);
 
     [Fact]
     public async Task Replay_requeues_each_match_at_attempt_one_and_removes_it()
@@ -215,8 +206,7 @@ public sealed class DeadLetterServiceTests
         Assert.True(new DeadLetterFilter(EventId: "evt_9").Matches(FanOutDeadLetterOf("evt_9")));
     }
 
-    private DeadLetterService ServiceOver(IEventQueue eventQueue) =>
-        new(store, subscriptions, events, transport, eventQueue, NullLogger<DeadLetterService>.Instance);
+    private DeadLetterService ServiceOver(IEventQueue eventQueue) => setup.ServiceOver(eventQueue);
 
     private static (int Matched, int Replayed) Counts(Result<ReplayReport> result) => (result.Value!.Matched, result.Value.Replayed);
 
@@ -226,21 +216,8 @@ public sealed class DeadLetterServiceTests
         await subscriptions.ReplaceAsync(current with { Status = SubscriptionStatus.Disabled, DisabledReason = DisabledReason.EndpointGone }, current.ETag!, CancellationToken.None);
     }
 
-    private static Subscription SubscriptionOf(string id) => new()
-    {
-        Id = id,
-        Url = new Uri($"https://{id}.example/hook"),
-        EventTypes = ["order.*"],
-        Secrets = [new SigningSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", null)],
-        CreatedAt = Now.AddDays(-7),
-        UpdatedAt = Now.AddDays(-7),
-    };
-
     private static DeadLetter FanOutDeadLetterOf(string eventId) =>
         RedeliveryLimitDeadLetters.For(new EventNotice(eventId, "order.created", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), "received 21 times without being completed", 21, Now.AddHours(-1), Now);
-
-    private static DeadLetter DeadLetterOf(string eventId, string subscriptionId) =>
-        new(eventId, subscriptionId, "order.created", DeadLetterReason.MaxAttemptsExceeded, "gave up", 10, Now.AddDays(-3), Now, 500, null, null);
 
     private sealed class ResendingEventQueue : IEventQueue
     {

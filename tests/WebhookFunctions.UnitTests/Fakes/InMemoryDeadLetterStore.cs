@@ -33,6 +33,7 @@ internal sealed class InMemoryDeadLetterStore : IDeadLetterStore
 
     public async Task<ReplayCount> ReplayAsync(DeadLetterFilter filter, bool dryRun, Func<DeadLetter, CancellationToken, Task<bool>> requeue, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(requeue);
         Calls++;
         var matches = Items.Where(filter.Matches).ToList();
         if (dryRun)

@@ -1,43 +1,18 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.DeadLetters;
-using WebhookFunctions.Engine.Delivery;
-using WebhookFunctions.Engine.Events;
-using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.Engine.Tenants;
-using WebhookFunctions.Testing.Engine;
+using WebhookFunctions.UnitTests.DeadLetters;
 using WebhookFunctions.UnitTests.Fakes;
 
 namespace WebhookFunctions.UnitTests.Tenants;
 
 public sealed class TenantDeadLetterTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 24, 6, 0, 0, TimeSpan.Zero);
-    private readonly InMemoryDeadLetterStore store = new();
-    private readonly RecordingTransport transport = new();
-    private readonly InMemorySubscriptionStore subscriptions = new();
-    private readonly InMemoryEventStore events = new();
+    private readonly DeadLetterServiceSetup setup = new();
+    private readonly InMemoryDeadLetterStore store;
+    private readonly RecordingTransport transport;
     private readonly DeadLetterService service;
 
-    public TenantDeadLetterTests()
-    {
-        service = new DeadLetterService(store, subscriptions, events, transport, transport, NullLogger<DeadLetterService>.Instance);
-        subscriptions.AddAsync(
-            new Subscription
-            {
-                Id = "sub_a",
-                Url = new Uri("https://sub-a.example/hook"),
-                EventTypes = ["order.*"],
-                Secrets = [new SigningSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", null)],
-                CreatedAt = Now.AddDays(-7),
-                UpdatedAt = Now.AddDays(-7),
-            },
-            CancellationToken.None).GetAwaiter().GetResult();
-        foreach (var eventId in new[] { "evt_1", "evt_2", "evt_3", "evt_4" })
-        {
-            events.Items[eventId] = new WebhookEvent(eventId, "order.created", Now.AddDays(-3), null, null, "{}"u8.ToArray(), null);
-        }
-    }
+    public TenantDeadLetterTests() => (store, transport, service) = (setup.Store, setup.Transport, setup.Service);
 
     [Fact]
     public async Task Listing_by_tenant_selects_that_tenants_dead_letters_only()
@@ -98,6 +73,5 @@ public sealed class TenantDeadLetterTests
         Assert.Equal(0, store.Calls);
     }
 
-    private static DeadLetter DeadLetterOf(string eventId, string? tenantId) =>
-        new(eventId, "sub_a", "order.created", DeadLetterReason.MaxAttemptsExceeded, "gave up", 10, Now.AddDays(-3), Now, 500, null, null, TenantId: tenantId);
+    private static DeadLetter DeadLetterOf(string eventId, string? tenantId) => DeadLetterServiceSetup.DeadLetterOf(eventId, "sub_a", tenantId);
 }

@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 
-namespace WebhookFunctions.EndToEndTests.Hosting;
+namespace WebhookFunctions.Testing.SelfHosted;
 
-internal static class ApiClient
+public static class ApiClient
 {
     /// <summary>
     /// A client of the API that sends the key (when there is one) and asks for JSON, and adds no trace headers of its

@@ -3,22 +3,22 @@ using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.Testing.Engine;
+using WebhookFunctions.UnitTests.DeadLetters;
 using WebhookFunctions.UnitTests.Fakes;
 
 namespace WebhookFunctions.UnitTests.Application;
 
 public sealed class DeadLetterPurgeTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 24, 6, 0, 0, TimeSpan.Zero);
-    private readonly InMemoryDeadLetterStore store = new();
-    private readonly RecordingTransport transport = new();
-    private readonly InMemorySubscriptionStore subscriptions = new();
+    private static readonly DateTimeOffset Now = DeadLetterServiceSetup.Now;
+    private readonly DeadLetterServiceSetup setup = new();
+    private readonly InMemoryDeadLetterStore store;
+    private readonly InMemorySubscriptionStore subscriptions;
     private readonly DeadLetterService service;
 
     public DeadLetterPurgeTests()
     {
-        service = new DeadLetterService(store, subscriptions, new InMemoryEventStore(), transport, transport, NullLogger<DeadLetterService>.Instance);
-        subscriptions.AddAsync(SubscriptionOf("sub_a"), CancellationToken.None).GetAwaiter().GetResult();
+        (store, subscriptions, service) = (setup.Store, setup.Subscriptions, setup.Service);
         store.Items.AddRange(
         [
             DeadLetterOf("evt_1", "sub_a", "order.created"),
@@ -143,15 +143,7 @@ public sealed class DeadLetterPurgeTests
     private static DateTimeOffset? At(int? hour) => hour is { } h ? Now.AddHours(h) : null;
 
     private static DeadLetter DeadLetterOf(string eventId, string subscriptionId, string eventType) =>
-        new(eventId, subscriptionId, eventType, DeadLetterReason.MaxAttemptsExceeded, "gave up", 10, Now.AddDays(-3), Now, 500, null, null);
+        DeadLetterServiceSetup.DeadLetterOf(eventId, subscriptionId) with { EventType = eventType };
 
-    private static Subscription SubscriptionOf(string id) => new()
-    {
-        Id = id,
-        Url = new Uri($"https://{id}.example/hook"),
-        EventTypes = ["order.*"],
-        Secrets = [new SigningSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", null)],
-        CreatedAt = Now.AddDays(-7),
-        UpdatedAt = Now.AddDays(-7),
-    };
+    private static Subscription SubscriptionOf(string id) => DeadLetterServiceSetup.SubscriptionOf(id);
 }

@@ -25,7 +25,7 @@ internal static class PayloadFilterSection
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < settings.AzuriteDuration || passes < 3)
         {
-            matched = PayloadFilter.Apply(subscriptions, webhookEvent).Count;
+            matched = PayloadFilter.Apply(subscriptions, subscription => subscription.Filter, webhookEvent).Count;
             passes++;
         }
 

@@ -108,7 +108,7 @@ public sealed class IndexCrashRecoveryTests(AzuriteFixture azurite) : IAsyncLife
 
         await store.ReplaceAsync(created with { Status = SubscriptionStatus.Disabled, DisabledReason = DisabledReason.Manual }, created.ETag!, CancellationToken.None);
 
-        Assert.Equal([new SubscriptionIndexEntry("sub-off", Enabled: false)], await store.ListIndexedAsync("t1", "order.*", CancellationToken.None));
+        Assert.Equal([new SubscriptionIndexEntry("sub-off", Enabled: false, Filter: null)], await store.ListIndexedAsync("t1", "order.*", CancellationToken.None));
         await IndexState.AssertConsistentAsync(table);
     }
 

@@ -40,7 +40,7 @@ internal static class PayloadFilterSection
         table.Add(Name, $"deciding one event for {subscriptions.Count:N0} filtered subscriptions", perEvaluation * subscriptions.Count / 1e6, "ms", "engine, single thread");
     }
 
-    public static async Task RunEndToEndAsync(BenchSettings settings, BenchServer server, LoopbackReceiver receiver, ResultTable table)
+    public static async Task RunEndToEndAsync(BenchSettings settings, BenchServer server, LoopbackReceiver receiver, StorageOperationCounter counter, ResultTable table)
     {
         const string EventType = "bench.filtered";
         const string Prefix = "/filtered/";
@@ -51,6 +51,8 @@ internal static class PayloadFilterSection
             async (i, _) => await server.SubscribeAsync(new Uri(receiver.BaseAddress, $"{Prefix}{i}"), EventType, FilterWorkload.Filter(i)));
         Console.WriteLine($"  ({settings.WideFanOutSubscribers} filtered subscriptions created in {setup.Elapsed.TotalSeconds:0.#} s)");
 
+        await EndToEndSection.QuiesceAsync(counter);
+        var before = counter.Snapshot();
         var start = Stopwatch.GetTimestamp();
         await server.PublishAsync($"evt_filtered_{Guid.NewGuid():N}", EventType, FilterWorkload.DataJson, FilterWorkload.Subject);
         var done = await EndToEndSection.WaitForAsync(() => receiver.CountUnder(Prefix) >= settings.WideFanOutSubscribers, settings.WideFanOutTimeout);
@@ -59,6 +61,7 @@ internal static class PayloadFilterSection
         var seconds = Stopwatch.GetElapsedTime(start, last).TotalSeconds;
         table.Add(Name, $"time until the last of {settings.WideFanOutSubscribers:N0} filtered deliveries", seconds, "s",
             done ? $"{settings.WideFanOutSubscribers / seconds:N0} deliveries/s; every filter passes; target < 30 s" : $"timed out: {arrivals.Count} delivered");
+        await WideFanOutSection.AddOneEventCostAsync(Name, counter, before, start, arrivals, table);
     }
 
     private static Subscription Subscription(int index)

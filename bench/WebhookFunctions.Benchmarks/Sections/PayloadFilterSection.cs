@@ -51,7 +51,18 @@ internal static class PayloadFilterSection
             async (i, _) => await server.SubscribeAsync(new Uri(receiver.BaseAddress, $"{Prefix}{i}"), EventType, FilterWorkload.Filter(i)));
         Console.WriteLine($"  ({settings.WideFanOutSubscribers} filtered subscriptions created in {setup.Elapsed.TotalSeconds:0.#} s)");
 
+        // First an event every filter holds back, while no subscription is cached yet: what deciding costs on its own.
         await EndToEndSection.QuiesceAsync(counter);
+        var beforeHeldBack = counter.Snapshot();
+        await server.PublishAsync($"evt_held_back_{Guid.NewGuid():N}", EventType, FilterWorkload.HeldBackDataJson, FilterWorkload.HeldBackSubject);
+
+        // Fan-out deletes the notice when it is done; nothing is delivered to wait for.
+        await EndToEndSection.WaitForAsync(() => counter.Snapshot().GetValueOrDefault(OperationKinds.QueueDelete) > beforeHeldBack.GetValueOrDefault(OperationKinds.QueueDelete), settings.WideFanOutTimeout);
+        await EndToEndSection.QuiesceAsync(counter);
+        var heldBack = StorageOperationCounter.Difference(beforeHeldBack, counter.Snapshot()).Where(o => o.Key != OperationKinds.QueueReceive && o.Value > 0).ToList();
+        table.Add(Name, $"storage operations for one event all {settings.WideFanOutSubscribers:N0} filters hold back", heldBack.Sum(o => o.Value), "ops",
+            $"{string.Join(", ", heldBack.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}"))}; {receiver.CountUnder(Prefix)} delivered");
+
         var before = counter.Snapshot();
         var start = Stopwatch.GetTimestamp();
         await server.PublishAsync($"evt_filtered_{Guid.NewGuid():N}", EventType, FilterWorkload.DataJson, FilterWorkload.Subject);

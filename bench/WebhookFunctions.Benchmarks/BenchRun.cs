@@ -51,12 +51,12 @@ internal static class BenchRun
 
             if (settings.Sections.Contains(5))
             {
-                await WideFanOutSection.RunAsync(settings, server, receiver, table);
+                await WideFanOutSection.RunAsync(settings, server, receiver, counter, table);
             }
 
             if (settings.Sections.Contains(7))
             {
-                await PayloadFilterSection.RunEndToEndAsync(settings, server, receiver, table);
+                await PayloadFilterSection.RunEndToEndAsync(settings, server, receiver, counter, table);
             }
         }
 

@@ -103,7 +103,7 @@ internal static class EndToEndSection
     }
 
     /// <summary>Waits until storage traffic other than polling receives has stopped for a second (log writes, deletes).</summary>
-    private static async Task QuiesceAsync(StorageOperationCounter counter)
+    public static async Task QuiesceAsync(StorageOperationCounter counter)
     {
         static long Busy(IReadOnlyDictionary<string, long> counts) => counts.Where(c => c.Key != OperationKinds.QueueReceive).Sum(c => c.Value);
         var deadline = Stopwatch.StartNew();

@@ -18,6 +18,11 @@ internal static class FilterWorkload
 
     public const string Subject = "tenant-7/orders/ord_123";
 
+    /// <summary>An event that every filter of <see cref="Filter"/> holds back.</summary>
+    public const string HeldBackDataJson = """{"orderId":"ord_124","total":{"amount":-1,"currency":"JPY"},"lines":[],"refund":true}""";
+
+    public const string HeldBackSubject = "tenant-8/orders/ord_124";
+
     public static string Filter(int index) => (index % 3) switch
     {
         0 => string.Create(CultureInfo.InvariantCulture, $$$"""{"data.total.amount":{"$gte":{{{index % 1000}}}}}"""),

@@ -26,7 +26,7 @@ internal static class PayloadFilterSection
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < settings.AzuriteDuration || passes < 3)
         {
-            matched = PayloadFilter.Apply(subscriptions, webhookEvent).Count;
+            matched = PayloadFilter.Apply(subscriptions, subscription => subscription.Filter, webhookEvent).Count;
             passes++;
         }
 
@@ -41,7 +41,7 @@ internal static class PayloadFilterSection
         table.Add(Name, $"deciding one event for {subscriptions.Count:N0} filtered subscriptions", perEvaluation * subscriptions.Count / 1e6, "ms", "engine, single thread");
     }
 
-    public static async Task RunEndToEndAsync(BenchSettings settings, RunningServer server, LoopbackReceiver receiver, ResultTable table)
+    public static async Task RunEndToEndAsync(BenchSettings settings, RunningServer server, LoopbackReceiver receiver, StorageOperationCounter counter, ResultTable table)
     {
         const string EventType = "bench.filtered";
         const string Prefix = "/filtered/";
@@ -52,6 +52,19 @@ internal static class PayloadFilterSection
             async (i, _) => await server.SubscribeAsync(new Uri(receiver.BaseAddress, $"{Prefix}{i}"), EventType, FilterWorkload.Filter(i)));
         Console.WriteLine($"  ({settings.WideFanOutSubscribers} filtered subscriptions created in {setup.Elapsed.TotalSeconds:0.#} s)");
 
+        // First an event every filter holds back, while no subscription is cached yet: what deciding costs on its own.
+        await EndToEndSection.QuiesceAsync(counter);
+        var beforeHeldBack = counter.Snapshot();
+        await server.PublishAsync($"evt_held_back_{Guid.NewGuid():N}", EventType, FilterWorkload.HeldBackDataJson, FilterWorkload.HeldBackSubject);
+
+        // Fan-out deletes the notice when it is done; nothing is delivered to wait for.
+        await EndToEndSection.WaitForAsync(() => counter.Snapshot().GetValueOrDefault(OperationKinds.QueueDelete) > beforeHeldBack.GetValueOrDefault(OperationKinds.QueueDelete), settings.WideFanOutTimeout);
+        await EndToEndSection.QuiesceAsync(counter);
+        var heldBack = StorageOperationCounter.Difference(beforeHeldBack, counter.Snapshot()).Where(o => o.Key != OperationKinds.QueueReceive && o.Value > 0).ToList();
+        table.Add(Name, $"storage operations for one event all {settings.WideFanOutSubscribers:N0} filters hold back", heldBack.Sum(o => o.Value), "ops",
+            $"{string.Join(", ", heldBack.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}"))}; {receiver.CountUnder(Prefix)} delivered");
+
+        var before = counter.Snapshot();
         var start = Stopwatch.GetTimestamp();
         await server.PublishAsync($"evt_filtered_{Guid.NewGuid():N}", EventType, FilterWorkload.DataJson, FilterWorkload.Subject);
         var done = await EndToEndSection.WaitForAsync(() => receiver.CountUnder(Prefix) >= settings.WideFanOutSubscribers, settings.WideFanOutTimeout);
@@ -60,6 +73,7 @@ internal static class PayloadFilterSection
         var seconds = Stopwatch.GetElapsedTime(start, last).TotalSeconds;
         table.Add(Name, $"time until the last of {settings.WideFanOutSubscribers:N0} filtered deliveries", seconds, "s",
             done ? $"{settings.WideFanOutSubscribers / seconds:N0} deliveries/s; every filter passes; target < 30 s" : $"timed out: {arrivals.Count} delivered");
+        await WideFanOutSection.AddOneEventCostAsync(Name, counter, before, start, arrivals, table);
     }
 
     private static Subscription Subscription(int index)

@@ -51,7 +51,7 @@ internal static class SubscriptionScaleSection
         var counter = new StorageOperationCounter(ports);
         var starting = Stopwatch.StartNew();
         await using var server = await BenchServer.StartAsync(connectionString, counter, prefix);
-        table.Add(Name, $"{label}: server start incl. index migration", starting.Elapsed.TotalSeconds, "s", "layout 1 → 2, logged by the server");
+        table.Add(Name, $"{label}: server start incl. index migration", starting.Elapsed.TotalSeconds, "s", "layout 1 → 3, logged by the server");
 
         await using var workingSet = new PeakWorkingSet();
         var runId = Guid.NewGuid().ToString("N")[..6];

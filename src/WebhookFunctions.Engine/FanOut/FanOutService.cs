@@ -23,8 +23,6 @@ public sealed class FanOutService(
     IOptions<DeliveryOptions> options,
     ILogger<FanOutService> logger)
 {
-    private const int SubscriptionReadsInParallel = 32;
-
     public async Task FanOutAsync(EventNotice notice, CancellationToken cancellationToken)
     {
         using var activity = WebhookTelemetry.Start("fanout", ActivityKind.Consumer, notice.TraceParent);
@@ -49,32 +47,26 @@ public sealed class FanOutService(
         logger.LogInformation("Event {EventId} fanned out to {SubscriptionCount} subscriptions in {JobCount} jobs", notice.EventId, matching.Count, jobs.Count);
     }
 
-    // The index names subscriptions, not their filters, so each match is read (a cached point read, which delivery
-    // then finds in the cache). The event is read only when a matched subscription has a filter. Without the event
-    // (gone from the store) there is nothing to filter on; the subscriptions keep it, and delivery records what it
-    // records for a missing event. A match deleted since the index was read stays too: delivery logs it as deleted.
-    private async Task<IReadOnlyList<string>> ApplyPayloadFiltersAsync(EventNotice notice, IReadOnlyList<string> matched, CancellationToken cancellationToken)
+    // The index entries carry each match's status and payload filter, so no subscription is read here. The event is
+    // read only when a match has a filter. Without the event (gone from the store) there is nothing to filter on; the
+    // matches keep it, and delivery records what it records for a missing event. A match deleted since the index was
+    // read stays too: delivery logs it as deleted.
+    private async Task<IReadOnlyList<string>> ApplyPayloadFiltersAsync(EventNotice notice, IReadOnlyList<SubscriptionIndexEntry> matched, CancellationToken cancellationToken)
     {
-        var found = new Subscription?[matched.Count];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, matched.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = SubscriptionReadsInParallel, CancellationToken = cancellationToken },
-            async (i, token) => found[i] = await subscriptions.FindAsync(matched[i], token));
-        var candidates = found.OfType<Subscription>().ToList();
-        if (!PayloadFilter.AnyFiltered(candidates))
+        var ids = matched.Select(entry => entry.SubscriptionId).ToList();
+        if (!PayloadFilter.AnyFiltered(matched, entry => entry.Filter))
         {
-            return matched;
+            return ids;
         }
 
         var webhookEvent = await events.GetAsync(notice.EventId, cancellationToken);
         if (webhookEvent is null)
         {
             logger.LogWarning("Event {EventId} was not found, so its payload filters were not applied", notice.EventId);
-            return matched;
+            return ids;
         }
 
-        var passed = PayloadFilter.Apply(candidates, webhookEvent).Select(subscription => subscription.Id).ToHashSet(StringComparer.Ordinal);
-        var kept = matched.Where((id, i) => found[i] is null || passed.Contains(id)).ToList();
+        var kept = PayloadFilter.Apply(matched, entry => entry.Filter, webhookEvent).Select(entry => entry.SubscriptionId).ToList();
         WebhookTelemetry.FilteredOut.Add(matched.Count - kept.Count);
         return kept;
     }

@@ -37,13 +37,14 @@ public sealed class CachingSubscriptionStore : ISubscriptionStore, IDisposable
     }
 
     /// <summary>
-    /// The ids of the enabled subscriptions of <paramref name="tenantId"/> (null: of no tenant) whose event types match
-    /// <paramref name="eventType"/>: one cached index lookup per candidate pattern (<see cref="EventTypeFilter.CandidatePatterns"/>).
+    /// The index entries of the enabled subscriptions of <paramref name="tenantId"/> (null: of no tenant) whose event
+    /// types match <paramref name="eventType"/>, each subscription once, with its payload filter: one cached index
+    /// lookup per candidate pattern (<see cref="EventTypeFilter.CandidatePatterns"/>).
     /// </summary>
-    public async Task<IReadOnlyList<string>> MatchingAsync(string? tenantId, string eventType, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SubscriptionIndexEntry>> MatchingAsync(string? tenantId, string eventType, CancellationToken cancellationToken)
     {
         var lookups = EventTypeFilter.CandidatePatterns(eventType).Select(pattern => IndexedAsync(tenantId, pattern, cancellationToken));
-        var ids = new List<string>();
+        var matching = new List<SubscriptionIndexEntry>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entries in await Task.WhenAll(lookups))
         {
@@ -51,12 +52,12 @@ public sealed class CachingSubscriptionStore : ISubscriptionStore, IDisposable
             {
                 if (entry.Enabled && seen.Add(entry.SubscriptionId))
                 {
-                    ids.Add(entry.SubscriptionId);
+                    matching.Add(entry);
                 }
             }
         }
 
-        return ids;
+        return matching;
     }
 
     /// <summary>

@@ -69,7 +69,7 @@ internal sealed class SubscriptionTableStore : ISubscriptionStore
         await foreach (var entity in table.QueryAsync<TableEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {partition}"),
             maxPerPage: 1000,
-            select: ["RowKey", SubscriptionIndexLayout.EnabledProperty],
+            select: ["RowKey", SubscriptionIndexLayout.EnabledProperty, SubscriptionIndexLayout.FilterProperty],
             cancellationToken: cancellationToken))
         {
             entries.Add(SubscriptionIndexLayout.ToIndexEntry(entity));
@@ -82,7 +82,7 @@ internal sealed class SubscriptionTableStore : ISubscriptionStore
     {
         ArgumentNullException.ThrowIfNull(subscription);
 
-        // A change that leaves tenant, patterns and status alone (a description, a secret, FailingSince) touches no index entry.
+        // A change that leaves tenant, patterns, status and filter alone (a description, a secret, FailingSince) touches no index entry.
         var previous = await GetAsync(subscription.Id, cancellationToken);
         if (SubscriptionIndexLayout.IndexedAlike(previous, subscription))
         {

@@ -18,7 +18,7 @@ public sealed class FanOutDeadLetterTests
 {
     private const string EventType = "fanout.blocked";
 
-    // The index partition of tenant-less subscriptions to exactly this type (layout 2 of the subscriptions table).
+    // The index partition of tenant-less subscriptions to exactly this type (layout 2 and later of the subscriptions table).
     private const string BrokenIndexPartition = "ix||" + EventType;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 

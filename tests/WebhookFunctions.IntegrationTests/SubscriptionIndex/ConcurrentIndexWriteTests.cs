@@ -7,8 +7,9 @@ using WebhookFunctions.Storage.Tables;
 namespace WebhookFunctions.IntegrationTests.SubscriptionIndex;
 
 /// <summary>
-/// Two instances (each with its own store and table client) creating, re-patterning and deleting the same tenant's
-/// subscriptions at the same time: afterwards the index holds exactly what the subscriptions call for.
+/// Two instances (each with its own store and table client) creating, re-patterning, re-filtering and deleting the
+/// same tenant's subscriptions at the same time: afterwards the index holds exactly what the subscriptions call for,
+/// filters included.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class ConcurrentIndexWriteTests(AzuriteFixture azurite)
@@ -33,7 +34,10 @@ public sealed class ConcurrentIndexWriteTests(AzuriteFixture azurite)
         Assert.Equal(survivors.Where(s => s.EventTypes.Contains("order.*")).Select(s => s.Id).Order(StringComparer.Ordinal), indexed);
     }
 
-    /// <summary>Each instance walks the same ids: create (or lose the race), flip patterns under ETags, delete every third.</summary>
+    /// <summary>
+    /// Each instance walks the same ids: create (or lose the race), flip patterns under ETags, then set its own filter
+    /// (or none) under ETags, a change of the filter alone; delete every third.
+    /// </summary>
     private static async Task ChurnAsync(SubscriptionTableStore store, int instance, IReadOnlyList<string> ids)
     {
         foreach (var id in ids)
@@ -53,6 +57,19 @@ public sealed class ConcurrentIndexWriteTests(AzuriteFixture azurite)
                 try
                 {
                     await store.UpdateWithRetryAsync(id, s => s with { EventTypes = patterns }, CancellationToken.None);
+                }
+                catch (ETagMismatchException)
+                {
+                    // Lost every try to the other instance; its write stands.
+                }
+            }
+
+            for (var round = 0; round < 2; round++)
+            {
+                var filter = (instance + round) % 2 == 0 ? FilterSamples.Compile($$"""{"data.tag":"{{id}}"}""") : (round == 0 ? null : FilterSamples.Compile("""{"data.n":{"$gt":2}}"""));
+                try
+                {
+                    await store.UpdateWithRetryAsync(id, s => s with { Filter = filter }, CancellationToken.None);
                 }
                 catch (ETagMismatchException)
                 {

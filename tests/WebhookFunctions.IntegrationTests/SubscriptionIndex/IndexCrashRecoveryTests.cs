@@ -76,6 +76,34 @@ public sealed class IndexCrashRecoveryTests(AzuriteFixture azurite) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_filter_change_killed_after_the_subscription_write_gives_the_entries_the_new_filter_after_the_repair()
+    {
+        var created = await store.AddAsync(TableIndexPropertyTests.New("sub-filter", "t1", ["order.*", "*"]) with { Filter = FilterSamples.Compile("""{"data.tag":"x"}""") }, CancellationToken.None);
+        var changed = created with { Filter = FilterSamples.Compile("""{"data.n":{"$gt":2}}""") };
+        await writer.MarkAsync(created.Id, SubscriptionIndexLayout.PartitionsOf(created), CancellationToken.None);
+        await table.UpdateEntityAsync(SubscriptionEntityMapper.ToEntity(changed), new Azure.ETag(created.ETag!), TableUpdateMode.Replace);
+        // killed here: the entries still carry the old filter
+
+        Assert.Equal(created.Filter, Assert.Single(await store.ListIndexedAsync("t1", "order.*", CancellationToken.None)).Filter);
+        await RepairAsAtStartupAsync();
+
+        Assert.Equal(changed.Filter, Assert.Single(await store.ListIndexedAsync("t1", "order.*", CancellationToken.None)).Filter);
+        Assert.Equal(changed.Filter, Assert.Single(await store.ListIndexedAsync("t1", "*", CancellationToken.None)).Filter);
+        await IndexState.AssertConsistentAsync(table);
+    }
+
+    [Fact]
+    public async Task A_filter_removed_through_the_store_leaves_entries_without_a_filter()
+    {
+        var created = await store.AddAsync(TableIndexPropertyTests.New("sub-unfilter", "t1", ["order.*"]) with { Filter = FilterSamples.Compile("""{"data.tag":"x"}""") }, CancellationToken.None);
+
+        await store.ReplaceAsync(created with { Filter = null }, created.ETag!, CancellationToken.None);
+
+        Assert.Equal([new SubscriptionIndexEntry("sub-unfilter", Enabled: true, Filter: null)], await store.ListIndexedAsync("t1", "order.*", CancellationToken.None));
+        await IndexState.AssertConsistentAsync(table);
+    }
+
+    [Fact]
     public async Task A_delete_killed_after_the_subscription_delete_loses_its_entries_after_the_repair()
     {
         var created = await store.AddAsync(TableIndexPropertyTests.New("sub-gone", "t2", ["*"]), CancellationToken.None);
@@ -108,7 +136,7 @@ public sealed class IndexCrashRecoveryTests(AzuriteFixture azurite) : IAsyncLife
 
         await store.ReplaceAsync(created with { Status = SubscriptionStatus.Disabled, DisabledReason = DisabledReason.Manual }, created.ETag!, CancellationToken.None);
 
-        Assert.Equal([new SubscriptionIndexEntry("sub-off", Enabled: false)], await store.ListIndexedAsync("t1", "order.*", CancellationToken.None));
+        Assert.Equal([new SubscriptionIndexEntry("sub-off", Enabled: false, Filter: null)], await store.ListIndexedAsync("t1", "order.*", CancellationToken.None));
         await IndexState.AssertConsistentAsync(table);
     }
 

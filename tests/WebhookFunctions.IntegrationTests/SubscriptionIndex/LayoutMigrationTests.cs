@@ -8,7 +8,10 @@ using WebhookFunctions.Storage.Tables.SubscriptionIndex;
 
 namespace WebhookFunctions.IntegrationTests.SubscriptionIndex;
 
-/// <summary>From a subscriptions table as layout 1 wrote it (subscriptions only, no index, no version) to layout 2.</summary>
+/// <summary>
+/// From a subscriptions table as layout 1 wrote it (subscriptions only, no index, no version), and as layout 2 wrote it
+/// (index entries without the payload filter), to the current layout.
+/// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class LayoutMigrationTests(AzuriteFixture azurite)
 {
@@ -25,16 +28,16 @@ public sealed class LayoutMigrationTests(AzuriteFixture azurite)
         var reports = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => new SubscriptionIndexMigration(table, TimeProvider.System, logger).MigrateAsync(CancellationToken.None))));
 
         await IndexState.AssertConsistentAsync(table);
-        Assert.Equal(2, await new SubscriptionIndexMigration(table, TimeProvider.System, logger).ReadVersionAsync(CancellationToken.None));
-        Assert.Contains(reports, r => r is { FromVersion: 1, ToVersion: 2 } && r.Subscriptions == written);
-        Assert.Contains(logs.GetSnapshot(), record => record.Level == LogLevel.Warning && record.Message.Contains($"indexed {written} subscriptions", StringComparison.Ordinal));
+        Assert.Equal(3, await new SubscriptionIndexMigration(table, TimeProvider.System, logger).ReadVersionAsync(CancellationToken.None));
+        Assert.Contains(reports, r => r is { FromVersion: 1, ToVersion: 3 } && r.Subscriptions == written);
+        Assert.Contains(logs.GetSnapshot(), record => record.Level == LogLevel.Warning && record.Message.Contains($"read {written} subscriptions", StringComparison.Ordinal));
         var store = new SubscriptionTableStore(storage.Tables, storage.Names);
         var orders = await store.ListIndexedAsync(null, "order.*", CancellationToken.None);
         Assert.Equal(written, orders.Count);
         Assert.Equal(Enumerable.Range(0, written).Count(i => i % 7 == 0), orders.Count(e => !e.Enabled));
 
         var again = await new SubscriptionIndexMigration(table, TimeProvider.System, logger).MigrateAsync(CancellationToken.None);
-        Assert.Equal((2, 2, 0), (again.FromVersion, again.ToVersion, again.Subscriptions));
+        Assert.Equal((3, 3, 0), (again.FromVersion, again.ToVersion, again.Subscriptions));
     }
 
     [Fact]
@@ -51,12 +54,59 @@ public sealed class LayoutMigrationTests(AzuriteFixture azurite)
         using var engine = new CachingSubscriptionStore(store, Microsoft.Extensions.Options.Options.Create(new WebhookFunctions.Engine.Delivery.DeliveryOptions()), TimeProvider.System);
         var matching = await engine.MatchingAsync(null, "invoice.paid", CancellationToken.None);
         // old-0000 lists invoice.paid too, but is disabled: indexed, marked, and not a fan-out target.
-        Assert.Equal(["old-0005"], matching);
+        Assert.Equal(["old-0005"], matching.Select(entry => entry.SubscriptionId));
+    }
+
+    [Fact]
+    public async Task Three_instances_starting_on_layout_two_put_the_filters_on_the_index_entries()
+    {
+        var storage = await TestStorage.CreateAsync(azurite);
+        var table = storage.Tables.GetTableClient(storage.Names.SubscriptionsTable);
+        var subscriptions = await WriteAsLayoutTwoAsync(table, count: 120);
+        Assert.NotEqual(await IndexState.ExpectedAsync(table), await IndexState.EntriesAsync(table));
+        var logger = new FakeLogger();
+
+        var reports = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => new SubscriptionIndexMigration(table, TimeProvider.System, logger).MigrateAsync(CancellationToken.None))));
+
+        await IndexState.AssertConsistentAsync(table);
+        Assert.Equal(3, await new SubscriptionIndexMigration(table, TimeProvider.System, logger).ReadVersionAsync(CancellationToken.None));
+        // Only the entries of filtered subscriptions are rewritten; the others were already right.
+        var filteredEntries = subscriptions.Where(s => s.Filter is not null).Sum(s => s.EventTypes.Count);
+        Assert.Contains(reports, r => r is { FromVersion: 2, ToVersion: 3 } && r.Subscriptions == subscriptions.Count && r.IndexEntries == filteredEntries);
+
+        var store = new SubscriptionTableStore(storage.Tables, storage.Names);
+        using var engine = new CachingSubscriptionStore(store, Microsoft.Extensions.Options.Options.Create(new WebhookFunctions.Engine.Delivery.DeliveryOptions()), TimeProvider.System);
+        var matching = await engine.MatchingAsync("t1", "order.created", CancellationToken.None);
+        var expected = subscriptions.Where(s => s.TenantId == "t1" && s.Status == SubscriptionStatus.Enabled).ToDictionary(s => s.Id, s => s.Filter?.Json);
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), matching.ToDictionary(e => e.SubscriptionId, e => e.Filter?.Json).OrderBy(e => e.Key, StringComparer.Ordinal));
     }
 
     /// <summary>TestStorage initialises the table at the current layout; take it back to what layout 1 had: nothing but subscriptions.</summary>
     private static async Task ResetToLayoutOneAsync(TableClient table) =>
         await table.DeleteEntityAsync(SubscriptionIndexLayout.LayoutPartition, SubscriptionIndexLayout.LayoutRowKey);
+
+    /// <summary>
+    /// Subscriptions and their index as layout 2's store wrote them: the subscription entity as today (its Filter
+    /// column included), index entries with <c>Enabled</c> only, and the version 2. A third of them have a filter.
+    /// </summary>
+    private static async Task<List<Subscription>> WriteAsLayoutTwoAsync(TableClient table, int count)
+    {
+        var subscriptions = Enumerable.Range(0, count)
+            .Select(i => TableIndexPropertyTests.New($"v2-{i:D4}", i % 2 == 0 ? "t1" : "t2", i % 4 == 0 ? ["order.created", "order.*"] : ["order.*"], enabled: i % 5 != 0)
+                with { Filter = i % 3 == 0 ? FilterSamples.Compile("{\"data.n\":{\"$gt\":" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}") : null })
+            .ToList();
+        foreach (var subscription in subscriptions)
+        {
+            await table.AddEntityAsync(SubscriptionEntityMapper.ToEntity(subscription));
+            foreach (var partition in SubscriptionIndexLayout.PartitionsOf(subscription))
+            {
+                await table.UpsertEntityAsync(new TableEntity(partition, subscription.Id) { ["Enabled"] = subscription.Status == SubscriptionStatus.Enabled }, TableUpdateMode.Replace);
+            }
+        }
+
+        await table.UpsertEntityAsync(new TableEntity(SubscriptionIndexLayout.LayoutPartition, SubscriptionIndexLayout.LayoutRowKey) { ["Version"] = 2 }, TableUpdateMode.Replace);
+        return subscriptions;
+    }
 
     /// <summary>
     /// Entities exactly as layout 1's store wrote them: partition "subscription", the id as row key, the same

@@ -1,7 +1,12 @@
 using CsCheck;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.FanOut;
+using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.Engine.Subscriptions;
+using WebhookFunctions.Testing.Engine;
 using WebhookFunctions.IntegrationTests.Infrastructure;
 using WebhookFunctions.Storage.Tables;
 
@@ -9,9 +14,10 @@ namespace WebhookFunctions.IntegrationTests.SubscriptionIndex;
 
 /// <summary>
 /// The table's index against the linear matcher, on Azurite: random subscriptions (tenants and none, exact types,
-/// nested prefixes, "*", enabled and disabled) are created, then randomly re-patterned, disabled or deleted through the
-/// store; every random event then finds exactly what a scan of every subscription finds, and the index holds exactly
-/// the entries the subscriptions call for.
+/// nested prefixes, "*", enabled and disabled, with and without payload filters) are created, then randomly
+/// re-patterned, disabled, given another filter (or none) or deleted through the store; fan-out of every random event
+/// then targets exactly what a scan of every subscription finds (tenant, status, type and filter), and the index holds
+/// exactly the entries the subscriptions call for, filters included.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class TableIndexPropertyTests(AzuriteFixture azurite)
@@ -25,15 +31,18 @@ public sealed class TableIndexPropertyTests(AzuriteFixture azurite)
 
     private static readonly Gen<string?> Tenant = Gen.OneOf<string?>(null, "t1", "t2");
 
-    private static readonly Gen<(string? Tenant, string[] Patterns, bool Enabled)> Spec = Gen.Select(Tenant, Pattern.Array[1, 3], Gen.Bool);
+    private static readonly Gen<(string? Tenant, string[] Patterns, bool Enabled, string? Filter)> Spec =
+        Gen.Select(Tenant, Pattern.Array[1, 3], Gen.Bool, FilterSamples.Filter);
 
-    /// <summary>0: keep, 1: new patterns, 2: toggle status, 3: delete.</summary>
-    private static readonly Gen<(int Change, string[] Patterns)> Change = Gen.Select(Gen.Int[0, 3], Pattern.Array[1, 3]);
+    /// <summary>0: keep, 1: new patterns, 2: toggle status, 3: delete, 4 and 5: another filter or none (a PATCH of the filter alone).</summary>
+    private static readonly Gen<(int Change, string[] Patterns, string? Filter)> Change = Gen.Select(Gen.Int[0, 5], Pattern.Array[1, 3], FilterSamples.Filter);
+
+    private static readonly Gen<WebhookEvent> Event = Gen.Select(Tenant, EventType, FilterSamples.Data, FilterSamples.Subject, FilterSamples.Event);
 
     [Fact]
     public async Task Index_lookups_on_the_table_match_the_linear_matcher()
     {
-        var cases = Gen.Select(Spec.Array[1, 20], Change.Array[20], Gen.Select(Tenant, EventType).Array[10]);
+        var cases = Gen.Select(Spec.Array[1, 20], Change.Array[20], Event.Array[10]);
         await cases.SampleAsync(
             async (specs, changes, events) =>
             {
@@ -43,8 +52,8 @@ public sealed class TableIndexPropertyTests(AzuriteFixture azurite)
                 var live = new Dictionary<string, Subscription>();
                 for (var i = 0; i < specs.Length; i++)
                 {
-                    var (tenant, patterns, enabled) = specs[i];
-                    var added = await store.AddAsync(New($"sub-{i:D2}", tenant, patterns, enabled), CancellationToken.None);
+                    var (tenant, patterns, enabled, filter) = specs[i];
+                    var added = await store.AddAsync(New($"sub-{i:D2}", tenant, patterns, enabled) with { Filter = FilterSamples.Compile(filter) }, CancellationToken.None);
                     live[added.Id] = added;
                 }
 
@@ -65,13 +74,23 @@ public sealed class TableIndexPropertyTests(AzuriteFixture azurite)
                             await store.DeleteAsync(id, CancellationToken.None);
                             live.Remove(id);
                             break;
+                        case 4 or 5:
+                            live[id] = await store.ReplaceAsync(current with { Filter = FilterSamples.Compile(changes[i].Filter) }, current.ETag!, CancellationToken.None);
+                            break;
                     }
                 }
 
-                foreach (var (tenant, type) in events)
+                var eventStore = new InMemoryEventStore();
+                var jobs = new CollectedDeliveryJobs();
+                var fanOut = new FanOutService(uncached, eventStore, jobs, Options.Create(new DeliveryOptions()), NullLogger<FanOutService>.Instance);
+                foreach (var webhookEvent in events)
                 {
-                    var found = await uncached.MatchingAsync(tenant, type, CancellationToken.None);
-                    Assert.Equal(Linear(live.Values, tenant, type), found.Order(StringComparer.Ordinal));
+                    await eventStore.TryAddAsync(webhookEvent, CancellationToken.None);
+                    jobs.Sent.Clear();
+
+                    await fanOut.FanOutAsync(new EventNotice(webhookEvent.Id, webhookEvent.Type, null, webhookEvent.TenantId), CancellationToken.None);
+
+                    Assert.Equal(Linear(live.Values, webhookEvent), jobs.SubscriptionIds.Order(StringComparer.Ordinal));
                 }
 
                 await IndexState.AssertConsistentAsync(storage.Tables.GetTableClient(storage.Names.SubscriptionsTable));
@@ -80,8 +99,11 @@ public sealed class TableIndexPropertyTests(AzuriteFixture azurite)
             threads: 1);
     }
 
-    private static IEnumerable<string> Linear(IEnumerable<Subscription> all, string? tenantId, string eventType) =>
-        all.Where(s => s.Status == SubscriptionStatus.Enabled && s.TenantId == tenantId && EventTypeFilter.Matches(s.EventTypes, eventType))
+    private static IEnumerable<string> Linear(IEnumerable<Subscription> all, WebhookEvent webhookEvent) =>
+        all.Where(s => s.Status == SubscriptionStatus.Enabled
+                && s.TenantId == webhookEvent.TenantId
+                && EventTypeFilter.Matches(s.EventTypes, webhookEvent.Type)
+                && FilterSamples.Passes(s.Filter, webhookEvent))
             .Select(s => s.Id)
             .Order(StringComparer.Ordinal);
 

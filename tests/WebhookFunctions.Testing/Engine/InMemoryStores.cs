@@ -37,7 +37,7 @@ public sealed class InMemorySubscriptionStore : ISubscriptionStore
         Interlocked.Increment(ref indexLookups);
         return Task.FromResult<IReadOnlyList<SubscriptionIndexEntry>>(items.Values
             .Where(s => s.TenantId == tenantId && s.EventTypes.Contains(pattern, StringComparer.Ordinal))
-            .Select(s => new SubscriptionIndexEntry(s.Id, s.IsFanOutTarget))
+            .Select(s => new SubscriptionIndexEntry(s.Id, s.IsFanOutTarget, s.Filter))
             .ToList());
     }
 

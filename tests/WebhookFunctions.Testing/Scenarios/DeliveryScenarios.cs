@@ -416,6 +416,39 @@ public abstract class DeliveryScenarios(IWebhookHost host, WebhookReceiver recei
     }
 
     [ScenarioFact]
+    public async Task A_patch_of_the_filter_alone_changes_which_events_the_subscription_gets_at_once()
+    {
+        var type = Unique("shipment") + ".sent";
+        var filteredEndpoint = Unique("refiltered");
+        var filtered = await api.SubscribeAsync(receiver.Endpoint(filteredEndpoint), [type], tenantId: null, filterJson: """{"data.region": "EU"}""");
+        receiver.Trust(filteredEndpoint, filtered.Secret);
+        var all = await SubscribeAsync(Unique("all"), type);
+
+        var euBefore = await api.PublishAcceptedAsync(type, """{"region": "EU"}""");
+        await api.WaitForAttemptsAsync(euBefore, list => list.Any(a => a.SubscriptionId == filtered.Id && a.Outcome == "delivered"));
+        var (_, etag) = await api.GetSubscriptionAsync(filtered.Id);
+        var patched = await api.PatchSubscriptionAsync(filtered.Id, """{"filter": {"data.region": "US"}}""", etag);
+        Assert.Equal("US", patched.GetProperty("filter").GetProperty("data.region").GetString());
+        var euAfter = await api.PublishAcceptedAsync(type, """{"region": "EU"}""");
+        var us = await api.PublishAcceptedAsync(type, """{"region": "US"}""");
+        await api.WaitForAttemptsAsync(us, list => list.Any(a => a.SubscriptionId == filtered.Id && a.Outcome == "delivered"));
+        (_, etag) = await api.GetSubscriptionAsync(filtered.Id);
+        await api.PatchSubscriptionAsync(filtered.Id, """{"filter": null}""", etag);
+        var apac = await api.PublishAcceptedAsync(type, """{"region": "APAC"}""");
+
+        foreach (var eventId in new[] { euAfter, apac })
+        {
+            await api.WaitForAttemptsAsync(eventId, list => list.Any(a => a.SubscriptionId == all.Id && a.Outcome == "delivered"));
+        }
+
+        await api.WaitForAttemptsAsync(apac, list => list.Any(a => a.SubscriptionId == filtered.Id && a.Outcome == "delivered"));
+        await host.WaitUntilIdleAsync();
+        Assert.Equal(new[] { euBefore, us, apac }.Order(StringComparer.Ordinal), receiver.At(filteredEndpoint).Select(w => w.Header("webhook-id")).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(await api.DeliveriesAsync(euAfter), a => a.SubscriptionId == filtered.Id);
+        Assert.Equal(4, receiver.At(all.Endpoint).Count);
+    }
+
+    [ScenarioFact]
     public async Task A_tenants_event_reaches_only_that_tenants_endpoints_and_an_event_without_a_tenant_only_tenant_less_ones()
     {
         var type = Unique("invoice") + ".paid";

@@ -3,34 +3,37 @@ using WebhookFunctions.Engine.Events;
 
 namespace WebhookFunctions.Engine.Subscriptions.Filters;
 
-/// <summary>Narrows the subscriptions an event's type matched to those whose payload filter it passes.</summary>
+/// <summary>
+/// Narrows the targets an event's type matched (subscriptions, or their index entries) to those whose payload filter
+/// the event passes.
+/// </summary>
 public static class PayloadFilter
 {
-    public static bool AnyFiltered(IReadOnlyList<Subscription> subscriptions)
+    public static bool AnyFiltered<T>(IReadOnlyList<T> targets, Func<T, SubscriptionFilter?> filterOf)
     {
-        ArgumentNullException.ThrowIfNull(subscriptions);
-        return subscriptions.Any(s => s.Filter is not null);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(filterOf);
+        return targets.Any(target => filterOf(target) is not null);
     }
 
     /// <summary>
-    /// The subscriptions without a filter, and those whose filter the event passes; the envelope is parsed once for all.
+    /// The targets without a filter, and those whose filter the event passes; the envelope is parsed once for all.
     /// </summary>
     /// <exception cref="JsonException">The event's data is not valid JSON.</exception>
-    public static IReadOnlyList<Subscription> Apply(IReadOnlyList<Subscription> subscriptions, WebhookEvent webhookEvent)
+    public static IReadOnlyList<T> Apply<T>(IReadOnlyList<T> targets, Func<T, SubscriptionFilter?> filterOf, WebhookEvent webhookEvent)
     {
-        ArgumentNullException.ThrowIfNull(subscriptions);
-        if (!AnyFiltered(subscriptions))
+        if (!AnyFiltered(targets, filterOf))
         {
-            return subscriptions;
+            return targets;
         }
 
         using var filterable = FilterableEvent.From(webhookEvent);
-        var passed = new List<Subscription>(subscriptions.Count);
-        foreach (var subscription in subscriptions)
+        var passed = new List<T>(targets.Count);
+        foreach (var target in targets)
         {
-            if (subscription.Filter is null || subscription.Filter.Matches(filterable))
+            if (filterOf(target) is not { } filter || filter.Matches(filterable))
             {
-                passed.Add(subscription);
+                passed.Add(target);
             }
         }
 

@@ -8,10 +8,12 @@ namespace WebhookFunctions.Storage.Tables.SubscriptionIndex;
 
 /// <summary>
 /// Brings a subscriptions table to <see cref="SubscriptionIndexLayout.CurrentVersion"/> at start-up. Version 1 (no
-/// layout entity) held the subscriptions only; this builds their index and records the version. It is idempotent and
-/// safe on several instances at once: every instance may run it, each writes the same entries. A subscription written
-/// while the index is being built is caught by a second pass that compares ETags and reconciles what changed.
-/// Instances of the old version still running while it happens do not index their own writes: stop them first.
+/// layout entity) held the subscriptions only: this builds their whole index. Version 2 had the index without the
+/// payload filters on its entries: an entry without a filter now means "no filter", so only the entries of filtered
+/// subscriptions are rewritten. Either way it then records the version. It is idempotent and safe on several
+/// instances at once: every instance may run it, each writes the same entries. A subscription written while the index
+/// is being written is caught by a second pass that compares ETags and reconciles what changed. Instances of an older
+/// version still running while it happens do not keep the index as this version does: stop them first.
 /// </summary>
 internal sealed class SubscriptionIndexMigration(TableClient table, TimeProvider timeProvider, ILogger logger)
 {
@@ -36,9 +38,13 @@ internal sealed class SubscriptionIndexMigration(TableClient table, TimeProvider
         }
 
         var clock = Stopwatch.StartNew();
-        logger.LogWarning("Subscriptions table layout {From} found; building the subscription index for layout {To}", from, SubscriptionIndexLayout.CurrentVersion);
+        logger.LogWarning("Subscriptions table layout {From} found; writing the subscription index for layout {To}", from, SubscriptionIndexLayout.CurrentVersion);
         var first = await ReadAllAsync(cancellationToken);
-        var entries = first.Values.SelectMany(s => SubscriptionIndexLayout.PartitionsOf(s.Subscription).Select(partition => SubscriptionIndexLayout.IndexEntry(partition, s.Subscription))).ToList();
+        var entries = first.Values
+            .Select(stored => stored.Subscription)
+            .Where(subscription => from < SubscriptionIndexLayout.UnfilteredIndexVersion || subscription.Filter is not null)
+            .SelectMany(subscription => SubscriptionIndexLayout.PartitionsOf(subscription).Select(partition => SubscriptionIndexLayout.IndexEntry(partition, subscription)))
+            .ToList();
         await UpsertInBatchesAsync(entries, cancellationToken);
 
         // Written by someone else while the entries above were built from the first read: reconcile those.
@@ -64,7 +70,7 @@ internal sealed class SubscriptionIndexMigration(TableClient table, TimeProvider
             cancellationToken);
         var report = new MigrationReport(from, SubscriptionIndexLayout.CurrentVersion, first.Count, entries.Count, changed.Count, clock.Elapsed);
         logger.LogWarning(
-            "Subscriptions table migrated from layout {From} to {To}: indexed {Subscriptions} subscriptions in {Entries} index entries, reconciled {Changed} written meanwhile, in {Elapsed}",
+            "Subscriptions table migrated from layout {From} to {To}: read {Subscriptions} subscriptions, wrote {Entries} index entries, reconciled {Changed} written meanwhile, in {Elapsed}",
             report.FromVersion, report.ToVersion, report.Subscriptions, report.IndexEntries, report.ReconciledAfterChange, report.Elapsed);
         return report;
     }

@@ -10,6 +10,7 @@ using WebhookFunctions.Engine.Faults;
 using WebhookFunctions.Engine.FanOut;
 using WebhookFunctions.Engine.Health;
 using WebhookFunctions.Engine.Publishing;
+using WebhookFunctions.Engine.Retention;
 using WebhookFunctions.Engine.Subscriptions;
 
 namespace WebhookFunctions.Engine;
@@ -40,6 +41,11 @@ public static class ServiceCollectionExtensions
             .Bind(configuration.GetSection(EndpointHealthOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<RetentionOptions>()
+            .Bind(configuration.GetSection(RetentionOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         // Adapters add their SDK's transient faults as ITransientFaultRule; the classifier asks every one.
         services.TryAddSingleton<TransientFaultClassifier>();
@@ -59,6 +65,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<DeadLetterService>();
         services.AddSingleton<HealthService>();
+        services.TryAddSingleton<RetentionPolicy>();
+        services.AddSingleton<RetentionSweeper>();
         return services;
     }
 }

@@ -20,6 +20,9 @@ public static class WebhookTelemetry
 
     public static readonly Counter<long> FilteredOut = Meter.CreateCounter<long>("webhooks.fanout.filtered", description: "Event-to-subscription deliveries a payload filter held back at fan-out.");
 
+    /// <summary>Records removed by the retention sweeper, tagged with the kind of record.</summary>
+    public static readonly Counter<long> RecordsExpired = Meter.CreateCounter<long>("webhooks.retention.removed", description: "Expired records removed by the retention sweeper.");
+
     public static readonly Counter<long> Attempts = Meter.CreateCounter<long>("webhooks.delivery.attempts", description: "Delivery attempts by outcome.");
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.Retention;
 
 namespace WebhookFunctions.Storage.Tables;
 
@@ -7,9 +8,10 @@ namespace WebhookFunctions.Storage.Tables;
 /// Keeps the most recently stored or read events in memory (events never change once accepted, but for the
 /// NoticeQueued mark, which is kept current here), so the delivery jobs
 /// of an event just published, or of one fanned out to many jobs, do not read the table each. Bounded by the bytes of
-/// event data held; the oldest entries go first.
+/// event data held; the oldest entries go first. An event past its retention is not returned, cached or not, so it
+/// vanishes for every reader at once, before the sweeper removes it.
 /// </summary>
-internal sealed class RecentEventCache(EventTableStore store) : IEventStore
+internal sealed class RecentEventCache(EventTableStore store, RetentionPolicy retention) : IEventStore
 {
     public const long MaxDataBytes = 32 * 1024 * 1024;
     public const int MaxEvents = 20_000;
@@ -31,17 +33,18 @@ internal sealed class RecentEventCache(EventTableStore store) : IEventStore
 
     public async Task<WebhookEvent?> GetAsync(string eventId, CancellationToken cancellationToken)
     {
-        if (events.TryGetValue(eventId, out var cached))
+        if (events.TryGetValue(eventId, out var cached) && !retention.IsEventExpired(cached.AcceptedAt))
         {
             return cached;
         }
 
         var stored = await store.GetAsync(eventId, cancellationToken);
-        if (stored is not null)
+        if (stored is null || retention.IsEventExpired(stored.AcceptedAt))
         {
-            Remember(stored);
+            return null;
         }
 
+        Remember(stored);
         return stored;
     }
 

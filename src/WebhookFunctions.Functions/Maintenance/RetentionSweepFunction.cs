@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Azure.Functions.Worker;
 using WebhookFunctions.Engine.Retention;
 
@@ -10,6 +11,7 @@ public sealed class RetentionSweepFunction(RetentionSweeper sweeper)
     public const string Schedule = "0 */10 * * * *";
 
     [Function("RetentionSweep")]
+    [SuppressMessage("Style", "IDE0060:Remove unused parameter", Justification = "The trigger binds to this parameter; the sweep needs nothing from it.")]
     public Task RunAsync([TimerTrigger(Schedule)] TimerInfo timer, CancellationToken cancellationToken) =>
         sweeper.SweepAsync(cancellationToken);
 }

@@ -15,7 +15,16 @@ internal sealed class RetentionOptionsValidator(IOptions<DeliveryOptions> delive
 
     public ValidateOptionsResult Validate(string? name, RetentionOptions options)
     {
-        var settings = delivery.Value;
+        DeliveryOptions settings;
+        try
+        {
+            settings = delivery.Value;
+        }
+        catch (OptionsValidationException)
+        {
+            return ValidateOptionsResult.Skip; // The delivery options report their own error; one message, not two.
+        }
+
         var retryWindow = RetrySchedule.MaxRetryWindow(settings.RetrySchedule.ToList(), settings.Jitter, settings.AttemptTimeout);
         var required = retryWindow + Margin;
         return options.Events >= required

@@ -61,6 +61,19 @@ public sealed class RetentionOptionsValidationTests
         }));
     }
 
+    [Fact]
+    public void Invalid_delivery_settings_are_reported_once_by_the_delivery_options_alone()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Delivery:Jitter"] = "5" }).Build();
+        using var provider = new ServiceCollection().AddWebhookEngine(configuration).BuildServiceProvider();
+
+        var retention = provider.GetRequiredService<IOptions<RetentionOptions>>().Value;
+        var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DeliveryOptions>>().Value);
+
+        Assert.Equal(TimeSpan.FromDays(30), retention.Events);
+        Assert.Contains("Jitter", failure.Message, StringComparison.Ordinal);
+    }
+
     private static RetentionOptions Resolve(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

@@ -70,6 +70,11 @@ internal static class BenchRun
             await NoisyNeighbourSection.RunAsync(settings, azurite.ConnectionString, azurite.Ports, receiver, table);
         }
 
+        if (settings.Sections.Contains(10))
+        {
+            await RetentionSweepSection.RunAsync(settings, azurite.ConnectionString, azurite.Ports, table);
+        }
+
         var conditions = string.Create(
             CultureInfo.InvariantCulture,
             $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}; Azurite in memory; load average at the end {LoadAverage()}; run took {clock.Elapsed.TotalMinutes:0.#} min.");

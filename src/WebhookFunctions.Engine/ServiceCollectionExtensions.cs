@@ -11,6 +11,7 @@ using WebhookFunctions.Engine.FanOut;
 using WebhookFunctions.Engine.Health;
 using WebhookFunctions.Engine.OperationalEvents;
 using WebhookFunctions.Engine.Publishing;
+using WebhookFunctions.Engine.Retention;
 using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.Engine.Subscriptions.Verification;
 
@@ -47,6 +48,11 @@ public static class ServiceCollectionExtensions
             .Bind(configuration.GetSection(OperationalEventOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<RetentionOptions>()
+            .Bind(configuration.GetSection(RetentionOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         // Adapters add their SDK's transient faults as ITransientFaultRule; the classifier asks every one.
         services.TryAddSingleton<TransientFaultClassifier>();
@@ -68,6 +74,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<DeadLetterService>();
         services.AddSingleton<HealthService>();
+        services.TryAddSingleton<RetentionPolicy>();
+        services.AddSingleton<RetentionSweeper>();
         return services;
     }
 }

@@ -46,6 +46,7 @@ public static class SelfHostedServer
             .AddAzureStorageStores(builder.Configuration)
             .AddStorageQueueTransport(builder.Configuration)
             .AddWebhookHttp();
+        builder.Services.AddHostedService<RetentionSweepService>();
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = FillDetail);
         builder.Services.AddWebhookOpenApi();
         builder.AddObservability();

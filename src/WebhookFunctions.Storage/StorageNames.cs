@@ -15,6 +15,9 @@ internal sealed class StorageNames(string prefix)
 
     public string SubscriptionDeliveriesTable { get; } = prefix + "subscriptiondeliveries";
 
+    /// <summary>The expiry schedule: what each day's sweep removes (Retention/ExpirySchedule).</summary>
+    public string ExpiryTable { get; } = prefix + "expiry";
+
     public string DeadLettersTable { get; } = prefix + "deadletters";
 
     /// <summary>Queue messages that could not be decoded; a table, so they do not slow the queues.</summary>
@@ -27,7 +30,7 @@ internal sealed class StorageNames(string prefix)
     public string DeliveriesQueue { get; } = prefix + MessagingNames.Deliveries;
 
     public IReadOnlyList<string> StoreTables =>
-        [SubscriptionsTable, EventsTable, IdempotencyTable, DeliveryAttemptsTable, SubscriptionDeliveriesTable];
+        [SubscriptionsTable, EventsTable, IdempotencyTable, DeliveryAttemptsTable, SubscriptionDeliveriesTable, ExpiryTable];
 
     public IReadOnlyList<string> TransportTables => [DeadLettersTable, PoisonMessagesTable];
 

@@ -12,8 +12,10 @@ using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Faults;
 using WebhookFunctions.Engine.Health;
 using WebhookFunctions.Engine.Queueing;
+using WebhookFunctions.Engine.Retention;
 using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.Storage.Queues;
+using WebhookFunctions.Storage.Retention;
 using WebhookFunctions.Storage.Tables;
 using WebhookFunctions.Storage.Tables.SubscriptionIndex;
 using WebhookFunctions.Storage.Workers;
@@ -38,8 +40,11 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(sp => StorageClientFactory.CreateBlobServiceClient(Options(sp), sp.GetServices<StoragePipelinePolicy>()));
 
         services.AddKeyedSingleton<ISubscriptionStore, SubscriptionTableStore>(CachingSubscriptionStore.InnerKey);
+        services.TryAddSingleton<RetentionPolicy>();
+        services.AddSingleton<ExpirySchedule>();
+        services.AddSingleton<IExpiryStore, ExpiryTableStore>();
         services.AddSingleton<EventTableStore>();
-        services.AddSingleton<IEventStore>(sp => new RecentEventCache(sp.GetRequiredService<EventTableStore>()));
+        services.AddSingleton<IEventStore>(sp => new RecentEventCache(sp.GetRequiredService<EventTableStore>(), sp.GetRequiredService<RetentionPolicy>()));
         services.AddSingleton<IIdempotencyStore, IdempotencyTableStore>();
         services.AddSingleton<IDeliveryLog, DeliveryLogTableStore>();
         services.AddSingleton<IHealthProbe, TableHealthProbe>();

@@ -34,9 +34,12 @@ internal sealed record BenchSettings
     /// <summary>Section 9: events published to the 20 healthy endpoints in each of its two runs.</summary>
     public int NoisyNeighbourEvents { get; init; } = 300;
 
+    /// <summary>Section 10: delivery-log entries expired in one day (and, in its second run, as many newer ones kept).</summary>
+    public int RetentionEntries { get; init; } = 100_000;
+
     public string ResultsDirectory { get; init; } = DefaultResultsDirectory();
 
-    /// <summary>Section 8 (subscriptions at scale) runs only when named: seeding 200,000 subscriptions takes minutes.</summary>
+    /// <summary>Sections 8 (subscriptions at scale) and 10 (retention sweep) run only when named: their seeding takes minutes.</summary>
     public IReadOnlySet<int> Sections { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5, 7, 9 };
 
     public static BenchSettings Quick_ => new()
@@ -51,6 +54,7 @@ internal sealed record BenchSettings
         ScaleDuration = TimeSpan.FromSeconds(15),
         ScaleCreatesDuringRun = 100,
         NoisyNeighbourEvents = 100,
+        RetentionEntries = 10_000,
     };
 
     /// <summary>--quick, --sections 1,2,4, --results DIR, --concurrency N, --subscribers-wide N, --scale-totals N,N, --scale-seconds N.</summary>
@@ -79,11 +83,14 @@ internal sealed record BenchSettings
                 case "--scale-seconds":
                     settings = settings with { ScaleDuration = TimeSpan.FromSeconds(int.Parse(Value(args, ++i), CultureInfo.InvariantCulture)) };
                     break;
+                case "--retention-entries":
+                    settings = settings with { RetentionEntries = int.Parse(Value(args, ++i), CultureInfo.InvariantCulture) };
+                    break;
                 case "--subscribers-wide":
                     settings = settings with { WideFanOutSubscribers = int.Parse(Value(args, ++i), CultureInfo.InvariantCulture) };
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick, --sections 1,2,3,4,5,7,8,9, --results DIR, --concurrency N, --subscribers-wide N, --scale-totals 2000,200000, --scale-seconds N, --micro.");
+                    throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick, --sections 1,2,3,4,5,7,8,9,10, --results DIR, --concurrency N, --subscribers-wide N, --retention-entries N, --scale-totals 2000,200000, --scale-seconds N, --micro.");
             }
         }
 

@@ -8,7 +8,10 @@ public enum AttemptOutcome
     Skipped,
 }
 
-/// <summary>One POST to one subscription (or a skip), as written to the delivery log.</summary>
+/// <summary>
+/// One POST to one subscription (or a skip), as written to the delivery log. <see cref="EventAcceptedAt"/>: when its
+/// event was accepted, which is what the entry's retention counts from (null when the event is unknown: then its own time).
+/// </summary>
 public sealed record DeliveryAttempt(
     string EventId,
     string SubscriptionId,
@@ -19,4 +22,5 @@ public sealed record DeliveryAttempt(
     int? StatusCode,
     string? Error,
     string? ResponseBody,
-    DateTimeOffset? NextAttemptAt);
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset? EventAcceptedAt = null);

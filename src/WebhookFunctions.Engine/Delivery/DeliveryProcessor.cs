@@ -40,9 +40,9 @@ public sealed class DeliveryProcessor(
         var webhookEvent = await events.GetAsync(job.EventId, cancellationToken);
         if (webhookEvent is null)
         {
-            logger.LogError("Event {EventId} of a delivery job is not in the event store; the job is dropped", job.EventId);
+            logger.LogWarning("Event {EventId} of a delivery job is past its retention or gone; the job ends as {Reason}", job.EventId, SkipReasons.EventExpired);
             var now = timeProvider.GetUtcNow();
-            await deliveryLog.AppendAsync(job.SubscriptionIds.Select(id => Skipped(job, id, now, SkipReasons.EventNotFound)).ToList(), cancellationToken);
+            await deliveryLog.AppendAsync(job.SubscriptionIds.Select(id => Record(Skipped(job, id, now, SkipReasons.EventExpired))).ToList(), cancellationToken);
             await settlement.SettleAsync(cancellationToken);
             return;
         }
@@ -83,7 +83,7 @@ public sealed class DeliveryProcessor(
                 cancellationToken);
         }
 
-        await deliveryLog.AppendAsync(attempts.ToList(), cancellationToken);
+        await deliveryLog.AppendAsync(attempts.Select(a => a with { EventAcceptedAt = webhookEvent.AcceptedAt }).ToList(), cancellationToken);
         await settlement.SettleAsync(cancellationToken);
     }
 

@@ -31,6 +31,23 @@ public static class RetrySchedule
         return now + (retryAfter is { } requested ? HonourRetryAfter(scheduled, requested) : scheduled);
     }
 
+    /// <summary>
+    /// The longest time from a first attempt to the last one <see cref="NextAttemptAt"/> can schedule: every delay at
+    /// its jittered maximum, stretched by Retry-After as far as it is honoured, plus every attempt's timeout.
+    /// </summary>
+    public static TimeSpan MaxRetryWindow(IReadOnlyList<TimeSpan> schedule, double jitter, TimeSpan attemptTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        var window = attemptTimeout * schedule.Count;
+        for (var attemptMade = 1; attemptMade < schedule.Count; attemptMade++)
+        {
+            var scheduled = schedule[attemptMade] * (1 + jitter);
+            window += HonourRetryAfter(scheduled, TimeSpan.MaxValue);
+        }
+
+        return window;
+    }
+
     // The receiver may ask for more time than the schedule gives, up to twice as much (and a day at most); it
     // cannot make us retry sooner than planned, which keeps one noisy endpoint from eating the retry budget.
     private static TimeSpan HonourRetryAfter(TimeSpan scheduled, TimeSpan requested)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using WebhookFunctions.Engine.Retention;
 
 namespace WebhookFunctions.Engine.Events;
 
@@ -6,7 +7,8 @@ namespace WebhookFunctions.Engine.Events;
 /// Keeps the most recently stored or read events in memory (events never change once accepted, but for the
 /// NoticeQueued mark, which is kept current here), so the delivery jobs of an event just published, or of one fanned
 /// out to many jobs, do not read the table each. Bounded by the number of events and the bytes of event data held;
-/// the oldest entries go first.
+/// the oldest entries go first. An event past its retention is not returned, cached or not, so it vanishes for every
+/// reader at once, before the sweeper removes it.
 /// </summary>
 /// <remarks>
 /// A read or add that reached the store before a mark of the same event completed may carry the unmarked copy; it
@@ -14,7 +16,7 @@ namespace WebhookFunctions.Engine.Events;
 /// count per stripe of event ids, so memory stays bounded; a write to another id of the same stripe only costs a
 /// read that is not kept.
 /// </remarks>
-public sealed class RecentEventCache(IEventStore store, int maxEvents, long maxDataBytes) : IEventStore
+public sealed class RecentEventCache(IEventStore store, int maxEvents, long maxDataBytes, RetentionPolicy? retention = null) : IEventStore
 {
     public const long DefaultMaxDataBytes = 32 * 1024 * 1024;
     public const int DefaultMaxEvents = 20_000;
@@ -29,6 +31,11 @@ public sealed class RecentEventCache(IEventStore store, int maxEvents, long maxD
 
     public RecentEventCache(IEventStore store)
         : this(store, DefaultMaxEvents, DefaultMaxDataBytes)
+    {
+    }
+
+    public RecentEventCache(IEventStore store, RetentionPolicy retention)
+        : this(store, DefaultMaxEvents, DefaultMaxDataBytes, retention)
     {
     }
 
@@ -47,18 +54,19 @@ public sealed class RecentEventCache(IEventStore store, int maxEvents, long maxD
 
     public async Task<WebhookEvent?> GetAsync(string eventId, CancellationToken cancellationToken)
     {
-        if (events.TryGetValue(eventId, out var cached))
+        if (events.TryGetValue(eventId, out var cached) && !Expired(cached))
         {
             return cached;
         }
 
         var generation = WriteGeneration(eventId);
         var stored = await store.GetAsync(eventId, cancellationToken);
-        if (stored is not null)
+        if (stored is null || Expired(stored))
         {
-            Remember(stored, generation);
+            return null;
         }
 
+        Remember(stored, generation);
         return stored;
     }
 
@@ -86,6 +94,8 @@ public sealed class RecentEventCache(IEventStore store, int maxEvents, long maxD
     }
 
     private static int Stripe(string eventId) => (int)((uint)StringComparer.Ordinal.GetHashCode(eventId) % WriteStripes);
+
+    private bool Expired(WebhookEvent webhookEvent) => retention?.IsEventExpired(webhookEvent.AcceptedAt) ?? false;
 
     private long WriteGeneration(string eventId)
     {

@@ -3,6 +3,7 @@ namespace WebhookFunctions.Engine.Events;
 /// <summary>
 /// An event as accepted by publish. <see cref="Data"/> is the raw UTF-8 JSON of the event's data;
 /// <see cref="NoticeQueued"/> says its notice reached the events queue (so a repeated publish need not send it).
+/// <see cref="AcceptedAt"/>: when publish accepted it (not the client's <see cref="Timestamp"/>); retention counts from it.
 /// </summary>
 public sealed record WebhookEvent(
     string Id,
@@ -13,4 +14,5 @@ public sealed record WebhookEvent(
     ReadOnlyMemory<byte> Data,
     string? TraceParent,
     bool NoticeQueued = false,
-    string? TenantId = null);
+    string? TenantId = null,
+    DateTimeOffset? AcceptedAt = null);

@@ -101,7 +101,8 @@ public sealed class PublishService(
             command.Source,
             command.Data,
             activity?.Id ?? command.TraceParent,
-            TenantId: command.TenantId);
+            TenantId: command.TenantId,
+            AcceptedAt: now);
 
         if (!await events.TryAddAsync(webhookEvent, cancellationToken) && await events.GetAsync(eventId, cancellationToken) is { } existing)
         {

@@ -22,6 +22,9 @@ public static class WebhookTelemetry
 
     public static readonly Counter<long> OperationalEvents = Meter.CreateCounter<long>("webhooks.operational.events", description: "Operational events raised, by type and outcome (published or failed).");
 
+    /// <summary>Records removed by the retention sweeper, tagged with the kind of record.</summary>
+    public static readonly Counter<long> RecordsExpired = Meter.CreateCounter<long>("webhooks.retention.removed", description: "Expired records removed by the retention sweeper.");
+
     public static readonly Counter<long> Attempts = Meter.CreateCounter<long>("webhooks.delivery.attempts", description: "Delivery attempts by outcome.");
 
     /// <summary>

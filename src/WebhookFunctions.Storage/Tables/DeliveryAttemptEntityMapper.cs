@@ -19,6 +19,17 @@ internal static class DeliveryAttemptEntityMapper
     public static string BySubscriptionRowKey(DeliveryAttempt attempt) =>
         string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - attempt.At.UtcTicks:D19}|{attempt.EventId}|{attempt.Attempt:D5}");
 
+    /// <summary>The by-subscription copy's key, derived from either copy.</summary>
+    public static (string PartitionKey, string RowKey) BySubscriptionKey(TableEntity entity)
+    {
+        var attempt = ToAttempt(entity);
+        return (attempt.SubscriptionId, BySubscriptionRowKey(attempt));
+    }
+
+    /// <summary>What the entry's retention counts from: its event's acceptance, else (unknown event, older rows) its own time.</summary>
+    public static DateTimeOffset EventAcceptedAt(TableEntity entity) =>
+        entity.GetDateTimeOffset("EventAcceptedAt") ?? entity.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue;
+
     public static TableEntity ToEntity(DeliveryAttempt attempt, string partitionKey, string rowKey) => new(partitionKey, rowKey)
     {
         ["EventId"] = attempt.EventId,
@@ -31,6 +42,7 @@ internal static class DeliveryAttemptEntityMapper
         ["Error"] = attempt.Error,
         ["ResponseBody"] = TruncateUtf8(attempt.ResponseBody, ResponseBodyByteLimit),
         ["NextAttemptAt"] = attempt.NextAttemptAt,
+        ["EventAcceptedAt"] = attempt.EventAcceptedAt ?? attempt.At,
     };
 
     public static DeliveryAttempt ToAttempt(TableEntity entity) => new(
@@ -43,7 +55,8 @@ internal static class DeliveryAttemptEntityMapper
         entity.GetInt32("StatusCode"),
         entity.GetString("Error"),
         entity.GetString("ResponseBody"),
-        entity.GetDateTimeOffset("NextAttemptAt"));
+        entity.GetDateTimeOffset("NextAttemptAt"),
+        EventAcceptedAt(entity));
 
     /// <summary>The longest prefix of <paramref name="text"/> whose UTF-8 encoding fits, never splitting a character.</summary>
     public static string? TruncateUtf8(string? text, int maxBytes)

@@ -2,24 +2,35 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.Retention;
+using WebhookFunctions.Storage.Retention;
 
 namespace WebhookFunctions.Storage.Tables;
 
 /// <summary>
 /// Accepted events, one per partition. Data up to <see cref="InlineDataLimit"/> is a binary property (the service's
-/// limit is 64 KiB); larger data goes to a blob that the entity names (claim check).
+/// limit is 64 KiB); larger data goes to a blob that the entity names (claim check). Each event's expiry schedule row
+/// is written before the event. An id whose event has expired but is not yet swept may be used again: the new event
+/// replaces the old under its ETag.
 /// </summary>
-internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClient blobs, StorageNames names) : IEventStore
+internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClient blobs, StorageNames names, ExpirySchedule schedule, RetentionPolicy retention) : IEventStore
 {
     public const int InlineDataLimit = 60 * 1024;
-    private const string RowKey = "";
+    public const string RowKey = "";
     private readonly TableClient table = tables.GetTableClient(names.EventsTable);
     private readonly BlobContainerClient payloads = blobs.GetBlobContainerClient(names.EventPayloadsContainer);
 
+    /// <summary>When the stored event was accepted; events stored before acceptance was recorded count from their last change.</summary>
+    public static DateTimeOffset AcceptedAt(TableEntity entity) =>
+        entity.GetDateTimeOffset("AcceptedAt") ?? entity.Timestamp ?? DateTimeOffset.MinValue;
+
     public async Task<bool> TryAddAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
+        var acceptedAt = webhookEvent.AcceptedAt ?? retention.TimeProvider.GetUtcNow();
+        await schedule.ScheduleAsync(ExpiryKind.Event, acceptedAt, webhookEvent.Id, cancellationToken);
         var entity = new TableEntity(webhookEvent.Id, RowKey)
         {
+            ["AcceptedAt"] = acceptedAt,
             ["Type"] = webhookEvent.Type,
             ["EventTimestamp"] = webhookEvent.Timestamp, // "Timestamp" is the service's own last-modified property.
             ["Subject"] = webhookEvent.Subject,
@@ -48,13 +59,45 @@ internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClie
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            if (blob is not null)
-            {
-                await blob.DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
-            }
+        }
 
+        if (await TryReplaceExpiredAsync(entity, cancellationToken))
+        {
+            return true;
+        }
+
+        if (blob is not null)
+        {
+            await blob.DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+        }
+
+        return false;
+    }
+
+    /// <summary>Replaces the stored event of this id if it is past retention (readers no longer see it).</summary>
+    private async Task<bool> TryReplaceExpiredAsync(TableEntity entity, CancellationToken cancellationToken)
+    {
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, RowKey, cancellationToken: cancellationToken);
+        if (!existing.HasValue || !retention.IsEventExpired(AcceptedAt(existing.Value!)))
+        {
             return false;
         }
+
+        try
+        {
+            await table.UpdateEntityAsync(entity, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return false; // Swept or replaced meanwhile; the caller reads what is there now.
+        }
+
+        if (existing.Value.GetString("DataBlob") is { } oldBlob)
+        {
+            await payloads.GetBlobClient(oldBlob).DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+        }
+
+        return true;
     }
 
     public async Task<WebhookEvent?> GetAsync(string eventId, CancellationToken cancellationToken)
@@ -79,7 +122,8 @@ internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClie
             data,
             entity.GetString("TraceParent"),
             entity.GetBoolean("NoticeQueued") ?? false,
-            entity.GetString("TenantId"));
+            entity.GetString("TenantId"),
+            AcceptedAt(entity));
     }
 
     public async Task MarkNoticeQueuedAsync(string eventId, CancellationToken cancellationToken) =>

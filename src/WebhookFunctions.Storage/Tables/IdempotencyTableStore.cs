@@ -3,22 +3,26 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.Retention;
+using WebhookFunctions.Storage.Retention;
 
 namespace WebhookFunctions.Storage.Tables;
 
 /// <summary>
 /// Idempotency keys, hashed into the partition key (any client string fits, and none reaches a key unescaped).
-/// An expired record is replaced under its ETag, so two racing publishers cannot both win.
+/// An expired record is replaced under its ETag, so two racing publishers cannot both win. The expiry schedule row is
+/// written before the record; the sweeper removes the record once its window has passed.
 /// </summary>
-internal sealed class IdempotencyTableStore(TableServiceClient tables, StorageNames names) : IIdempotencyStore
+internal sealed class IdempotencyTableStore(TableServiceClient tables, StorageNames names, ExpirySchedule schedule) : IIdempotencyStore
 {
-    private const string RowKey = "";
+    public const string RowKey = "";
     private const int MaxRaces = 5;
     private readonly TableClient table = tables.GetTableClient(names.IdempotencyTable);
 
     public async Task<string?> TryRecordAsync(string key, string eventId, DateTimeOffset now, TimeSpan window, CancellationToken cancellationToken)
     {
         var entity = new TableEntity(Hash(key), RowKey) { ["EventId"] = eventId, ["CreatedAt"] = now };
+        await schedule.ScheduleAsync(ExpiryKind.IdempotencyKey, now, entity.PartitionKey, cancellationToken);
         for (var race = 0; race < MaxRaces; race++)
         {
             try

@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebhookFunctions.Storage;
+using WebhookFunctions.Storage.Retention;
 using WebhookFunctions.Storage.Tables.SubscriptionIndex;
 
 namespace WebhookFunctions.IntegrationTests.Infrastructure;
@@ -18,7 +19,11 @@ internal sealed class TestStorage
         Tables = StorageClientFactory.CreateTableServiceClient(options);
         Blobs = StorageClientFactory.CreateBlobServiceClient(options);
         Queues = StorageClientFactory.CreateQueueServiceClient(options);
+        Schedule = new ExpirySchedule(Tables, Names);
     }
+
+    /// <summary>The expiry schedule the stores write to.</summary>
+    public ExpirySchedule Schedule { get; }
 
     public string Prefix { get; }
 

@@ -1,5 +1,7 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Retention;
 using WebhookFunctions.IntegrationTests.Infrastructure;
 using WebhookFunctions.Storage.Tables;
 
@@ -14,7 +16,7 @@ public sealed class DeliveryLogTableStoreTests(AzuriteFixture azurite) : IAsyncL
     public async Task InitializeAsync()
     {
         var storage = await TestStorage.CreateAsync(azurite);
-        log = new DeliveryLogTableStore(storage.Tables, storage.Names);
+        log = new DeliveryLogTableStore(storage.Tables, storage.Names, storage.Schedule, RetentionPolicy.Default(new FakeTimeProvider(Start)));
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

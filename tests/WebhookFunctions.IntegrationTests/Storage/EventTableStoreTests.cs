@@ -1,5 +1,6 @@
 using System.Text;
 using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.Retention;
 using WebhookFunctions.IntegrationTests.Infrastructure;
 using WebhookFunctions.Storage.Tables;
 
@@ -15,7 +16,7 @@ public sealed class EventTableStoreTests(AzuriteFixture azurite) : IAsyncLifetim
     public async Task InitializeAsync()
     {
         storage = await TestStorage.CreateAsync(azurite);
-        store = new EventTableStore(storage.Tables, storage.Blobs, storage.Names);
+        store = new EventTableStore(storage.Tables, storage.Blobs, storage.Names, storage.Schedule, RetentionPolicy.Default());
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -13,7 +13,7 @@ public sealed class IdempotencyTableStoreTests(AzuriteFixture azurite) : IAsyncL
     public async Task InitializeAsync()
     {
         var storage = await TestStorage.CreateAsync(azurite);
-        store = new IdempotencyTableStore(storage.Tables, storage.Names);
+        store = new IdempotencyTableStore(storage.Tables, storage.Names, storage.Schedule);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

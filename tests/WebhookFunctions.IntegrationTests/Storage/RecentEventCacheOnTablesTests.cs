@@ -1,3 +1,4 @@
+using WebhookFunctions.Engine.Retention;
 using System.Collections.Concurrent;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.IntegrationTests.Infrastructure;
@@ -17,7 +18,7 @@ public sealed class RecentEventCacheOnTablesTests(AzuriteFixture azurite) : IAsy
     public async Task InitializeAsync()
     {
         storage = await TestStorage.CreateAsync(azurite);
-        table = new EventTableStore(storage.Tables, storage.Blobs, storage.Names);
+        table = new EventTableStore(storage.Tables, storage.Blobs, storage.Names, storage.Schedule, RetentionPolicy.Default());
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

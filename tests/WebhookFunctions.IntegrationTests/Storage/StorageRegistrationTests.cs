@@ -6,10 +6,12 @@ using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Health;
 using WebhookFunctions.Engine.Queueing;
+using WebhookFunctions.Engine.Retention;
 using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.IntegrationTests.Infrastructure;
 using WebhookFunctions.Storage;
 using WebhookFunctions.Storage.Queues;
+using WebhookFunctions.Storage.Retention;
 using WebhookFunctions.Storage.Tables;
 using WebhookFunctions.Storage.Workers;
 
@@ -40,6 +42,7 @@ public sealed class StorageRegistrationTests(AzuriteFixture azurite)
         Assert.IsType<DeadLetterTableStore>(services.GetRequiredService<IDeadLetterStore>());
         Assert.IsType<StorageEventQueue>(services.GetRequiredService<IEventQueue>());
         Assert.IsType<StorageDeliveryQueue>(services.GetRequiredService<IDeliveryQueue>());
+        Assert.IsType<ExpiryTableStore>(services.GetRequiredService<IExpiryStore>());
     }
 
     [Fact]

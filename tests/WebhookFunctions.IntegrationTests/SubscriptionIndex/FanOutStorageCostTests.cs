@@ -1,3 +1,4 @@
+using WebhookFunctions.Engine.Retention;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WebhookFunctions.Engine.Delivery;
@@ -28,7 +29,7 @@ public sealed class FanOutStorageCostTests(AzuriteFixture azurite)
         var counter = new TableRequestCounter();
         var tables = StorageClientFactory.CreateTableServiceClient(new StorageOptions { ConnectionString = azurite.ConnectionString }, [new StoragePipelinePolicy(counter)]);
         var store = new SubscriptionTableStore(tables, storage.Names);
-        var events = new EventTableStore(tables, storage.Blobs, storage.Names);
+        var events = new EventTableStore(tables, storage.Blobs, storage.Names, storage.Schedule, RetentionPolicy.Default());
         using var uncached = new CachingSubscriptionStore(store, Options.Create(new DeliveryOptions { SubscriptionCacheDuration = TimeSpan.Zero }), TimeProvider.System);
         var jobs = new CollectedDeliveryJobs();
         var fanOut = new FanOutService(uncached, events, jobs, Options.Create(new DeliveryOptions()), NullLogger<FanOutService>.Instance);

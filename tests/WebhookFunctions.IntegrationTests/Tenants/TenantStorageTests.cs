@@ -1,5 +1,6 @@
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.Retention;
 using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.IntegrationTests.Infrastructure;
 using WebhookFunctions.Storage.Tables;
@@ -44,7 +45,7 @@ public sealed class TenantStorageTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task An_event_keeps_its_tenant()
     {
-        var store = new EventTableStore(storage.Tables, storage.Blobs, storage.Names);
+        var store = new EventTableStore(storage.Tables, storage.Blobs, storage.Names, storage.Schedule, RetentionPolicy.Default());
         await store.TryAddAsync(new WebhookEvent("evt-t", "order.created", Now, null, null, "{}"u8.ToArray(), null, TenantId: "t1"), CancellationToken.None);
 
         Assert.Equal("t1", (await store.GetAsync("evt-t", CancellationToken.None))!.TenantId);

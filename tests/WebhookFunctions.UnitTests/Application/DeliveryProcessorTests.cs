@@ -119,6 +119,22 @@ public sealed class DeliveryProcessorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_job_whose_event_has_expired_ends_as_skipped_event_expired_and_is_settled()
+    {
+        var subscription = await harness.SubscribeAsync("ok.test", "order.*");
+
+        await harness.ProcessAsync(new DeliveryJob("evt-expired", "order.created", [subscription.Id], 3, null));
+
+        var attempt = Assert.Single(harness.Log.Attempts);
+        Assert.Equal((AttemptOutcome.Skipped, "eventExpired", 3), (attempt.Outcome, attempt.Error, attempt.Attempt));
+        Assert.Null(attempt.EventAcceptedAt);
+        Assert.Empty(harness.Receiver.Received);
+        Assert.Empty(harness.Transport.DeadLetters);
+        Assert.Empty(harness.Transport.Scheduled);
+        Assert.Equal(1, harness.Transport.Completions);
+    }
+
+    [Fact]
     public async Task A_deleted_subscription_is_skipped_without_a_request()
     {
         var subscription = await harness.SubscribeAsync("ok.test", "order.*");

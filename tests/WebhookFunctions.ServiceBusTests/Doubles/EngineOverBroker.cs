@@ -39,6 +39,7 @@ internal sealed class EngineOverBroker : IAsyncDisposable
             .AddKeyedSingleton<ISubscriptionStore>(CachingSubscriptionStore.InnerKey, Subscriptions)
             .AddSingleton<IEventStore>(FailingEvents)
             .AddSingleton<IDeliveryLog>(Log)
+            .AddSingleton<IIdempotencyStore>(new InMemoryIdempotencyStore())
             .AddWebhookEngine(configuration)
             .AddServiceBusTransport(configuration)
             .AddSingleton(harness.Client);

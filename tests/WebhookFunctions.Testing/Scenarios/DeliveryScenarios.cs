@@ -299,6 +299,28 @@ public abstract class DeliveryScenarios(IWebhookHost host, WebhookReceiver recei
     }
 
     [ScenarioFact]
+    public async Task An_operator_endpoint_that_fails_on_operational_events_raises_none_about_itself()
+    {
+        var type = Unique("broken") + ".event";
+        var watcher = await SubscribeAsync(Unique("watcher"), "webhook.*");
+        var gone = await SubscribeAsync(Unique("goneoperator"), "webhook.*", Answer.Status(410));
+        var broken = await SubscribeAsync(Unique("broken"), type, Answer.Status(410));
+
+        await api.PublishAcceptedAsync(type);
+
+        // The gone operator gets events about the broken subscription, answers 410 and is disabled: a failure that
+        // raises nothing, since it receives operational events itself. Once the host is idle, nothing more can come.
+        await Waiting.Eventually.HoldsAsync(() => receiver.At(gone.Endpoint).Count > 0, "an operational event at the gone operator");
+        await Waiting.Eventually.HoldsAsync(
+            async () => (await api.GetSubscriptionAsync(gone.Id)).Subscription.GetProperty("status").GetString() == "disabled",
+            "the gone operator disabled");
+        await host.WaitUntilIdleAsync();
+        Assert.NotEmpty(AboutAt(watcher, broken.Id));
+        Assert.Empty(AboutAt(watcher, gone.Id));
+        Assert.Empty(AboutAt(gone, gone.Id));
+    }
+
+    [ScenarioFact]
     public async Task An_operator_learns_once_that_an_endpoint_is_failing_and_then_that_it_recovered()
     {
         var type = Unique("wobbly") + ".event";

@@ -1,6 +1,6 @@
-using WebhookFunctions.Engine.Retention;
 using System.Collections.Concurrent;
 using WebhookFunctions.Engine.Events;
+using WebhookFunctions.Engine.Retention;
 using WebhookFunctions.IntegrationTests.Infrastructure;
 using WebhookFunctions.Storage.Tables;
 

@@ -1,10 +1,10 @@
-using WebhookFunctions.Engine.Retention;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.FanOut;
 using WebhookFunctions.Engine.Queueing;
+using WebhookFunctions.Engine.Retention;
 using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.IntegrationTests.Infrastructure;
 using WebhookFunctions.Storage;

@@ -20,7 +20,7 @@ public sealed class EndpointVerifier(WebhookSender sender, IEventStore events, I
 
     public async Task<VerificationResult> VerifyAsync(Subscription subscription, CancellationToken cancellationToken)
     {
-        var challenge = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+        var challenge = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
         var now = timeProvider.GetUtcNow();
         var handshake = new WebhookEvent(
             Ids.NewEventId(),

@@ -48,6 +48,7 @@ public static class ServiceCollectionExtensions
             .Bind(configuration.GetSection(OperationalEventOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<PublishOptions>().Bind(configuration.GetSection(PublishOptions.SectionName));
         services.AddOptions<RetentionOptions>()
             .Bind(configuration.GetSection(RetentionOptions.SectionName))
             .ValidateDataAnnotations()
@@ -65,6 +66,8 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeliveryOptions>>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ISubscriptionStore>(sp => sp.GetRequiredService<CachingSubscriptionStore>());
+        services.AddSingleton<RecipientFinder>();
+        services.AddSingleton<DirectDeliveryRoute>();
         services.AddSingleton<PublishService>();
         services.AddSingleton<EventQueryService>();
         services.AddSingleton<FanOutService>();

@@ -11,6 +11,7 @@ using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Faults;
 using WebhookFunctions.Engine.Health;
+using WebhookFunctions.Engine.Publishing;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.Engine.Retention;
 using WebhookFunctions.Engine.Subscriptions;
@@ -72,6 +73,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(sp => StorageClientFactory.CreateQueueServiceClient(Options(sp), sp.GetServices<StoragePipelinePolicy>()));
         services.AddSingleton<IEventQueue, StorageEventQueue>();
         services.AddSingleton<IDeliveryQueue, StorageDeliveryQueue>();
+        services.AddSingleton<LocalHandOff<DeliveryJob>>();
+        services.AddSingleton<IDirectDelivery, StorageDirectDelivery>();
         services.AddSingleton<IHealthProbe, QueueHealthProbe>();
 
         services.AddSingleton<DeadLetterTableStore>();

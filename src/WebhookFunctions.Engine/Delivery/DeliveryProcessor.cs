@@ -7,6 +7,7 @@ using WebhookFunctions.Engine.Delivery.Decisions;
 using WebhookFunctions.Engine.Delivery.EndpointHealth;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.OperationalEvents;
+using WebhookFunctions.Engine.Publishing;
 using WebhookFunctions.Engine.Queueing;
 using WebhookFunctions.Engine.Subscriptions;
 using WebhookFunctions.Engine.Telemetry;
@@ -38,6 +39,12 @@ public sealed class DeliveryProcessor(
     public async Task ProcessAsync(DeliveryJob job, IDeliverySettlement settlement, CancellationToken cancellationToken)
     {
         var webhookEvent = await events.GetAsync(job.EventId, cancellationToken);
+        if (webhookEvent is null && DirectPublishDeadlines.IsQueuedBeforeEvent(job))
+        {
+            await EndWithoutEventAsync(job, settlement, cancellationToken);
+            return;
+        }
+
         if (webhookEvent is null)
         {
             logger.LogWarning("Event {EventId} of a delivery job is past its retention or gone; the job ends as {Reason}", job.EventId, SkipReasons.EventExpired);
@@ -78,12 +85,33 @@ public sealed class DeliveryProcessor(
             // endpoint must not multiply the queue traffic that every other endpoint shares.
             var retryAt = deferred.Max(d => d.RetryAt);
             await deliveryQueue.ScheduleAsync(
-                job with { SubscriptionIds = deferred.Select(d => d.SubscriptionId).ToList(), DueAt = retryAt, FirstAttemptAt = job.FirstAttemptAt ?? timeProvider.GetUtcNow() },
+                job with { SubscriptionIds = deferred.Select(d => d.SubscriptionId).ToList(), DueAt = retryAt, FirstAttemptAt = job.FirstAttemptAt ?? timeProvider.GetUtcNow(), QueuedBeforeEventAt = null },
                 retryAt,
                 cancellationToken);
         }
 
         await deliveryLog.AppendAsync(attempts.Select(a => a with { EventAcceptedAt = webhookEvent.AcceptedAt }).ToList(), cancellationToken);
+        await settlement.SettleAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A direct publish queues its job before it stores the event. Within the grace the event may still be on its way
+    /// (the job is looked at again when the grace ends); after it, the publish never completed and its client got no
+    /// 202, so the job ends with nothing logged: there is no event to log it under.
+    /// </summary>
+    private async Task EndWithoutEventAsync(DeliveryJob job, IDeliverySettlement settlement, CancellationToken cancellationToken)
+    {
+        if (DirectPublishDeadlines.LookAgainAt(job, timeProvider.GetUtcNow()) is { } lookAgainAt)
+        {
+            logger.LogInformation("Event {EventId} of a direct delivery job is not stored yet; looking again at {LookAgainAt}", job.EventId, lookAgainAt);
+            await deliveryQueue.ScheduleAsync(job with { DueAt = lookAgainAt }, lookAgainAt, cancellationToken);
+        }
+        else
+        {
+            logger.LogWarning("Event {EventId} of a direct delivery job was never stored: its publish did not complete; the job ends", job.EventId);
+            WebhookTelemetry.AbandonedPublishes.Add(1);
+        }
+
         await settlement.SettleAsync(cancellationToken);
     }
 

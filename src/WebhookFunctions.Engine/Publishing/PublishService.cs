@@ -11,8 +11,10 @@ using WebhookFunctions.Engine.Telemetry;
 namespace WebhookFunctions.Engine.Publishing;
 
 /// <summary>
-/// Accepts an event: validate, dedupe (client id or Idempotency-Key), store, then put a notice on the events queue.
-/// The 202 is only answered after the notice is durably queued, so an accepted event is never lost. Deduplication
+/// Accepts an event: validate, dedupe (client id or Idempotency-Key), store, then put a notice on the events queue;
+/// or, where the transport allows and the recipients fit in one job, queue that job and store the event
+/// (<see cref="DirectDeliveryRoute"/>). The 202 is only answered once the notice or the job is durably queued, so an
+/// accepted event is never lost. Deduplication
 /// follows the IETF draft "The Idempotency-Key HTTP Header Field": a repeat with the same request answers the
 /// original response; with a different request, 422; while the first is still being answered here, 409.
 /// </summary>
@@ -20,6 +22,7 @@ public sealed class PublishService(
     IEventStore events,
     IIdempotencyStore idempotencyKeys,
     IEventQueue eventQueue,
+    DirectDeliveryRoute directRoute,
     IOptions<DeliveryOptions> options,
     TimeProvider timeProvider,
     ILogger<PublishService> logger)
@@ -104,12 +107,18 @@ public sealed class PublishService(
             TenantId: command.TenantId,
             AcceptedAt: now);
 
-        if (!await events.TryAddAsync(webhookEvent, cancellationToken) && await events.GetAsync(eventId, cancellationToken) is { } existing)
+        var storedDirect = directRoute.IsAvailable ? await directRoute.TryStoreAsync(webhookEvent, cancellationToken) : null;
+        var added = storedDirect ?? await events.TryAddAsync(webhookEvent, cancellationToken);
+        if (!added && await events.GetAsync(eventId, cancellationToken) is { } existing)
         {
             return await AlreadyAcceptedAsync(existing, command, cancellationToken);
         }
 
-        await QueueNoticeAsync(webhookEvent, cancellationToken);
+        if (storedDirect is null)
+        {
+            await QueueNoticeAsync(webhookEvent, cancellationToken);
+        }
+
         WebhookTelemetry.EventsPublished.Add(1, new KeyValuePair<string, object?>("event.type", webhookEvent.Type));
         logger.LogInformation("Accepted event {EventId} of type {EventType}", webhookEvent.Id, webhookEvent.Type);
         return Result<PublishReceipt>.Success(new PublishReceipt(webhookEvent.Id, webhookEvent.Type, webhookEvent.Timestamp, AlreadyAccepted: false));

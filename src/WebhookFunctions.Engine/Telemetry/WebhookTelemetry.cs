@@ -18,6 +18,10 @@ public static class WebhookTelemetry
 
     public static readonly Counter<long> JobsFannedOut = Meter.CreateCounter<long>("webhooks.fanout.deliveries", description: "Event-to-subscription deliveries created by fan-out.");
 
+    public static readonly Counter<long> DirectPublishes = Meter.CreateCounter<long>("webhooks.publish.direct", description: "Events whose delivery job publish queued itself, without a notice and fan-out.");
+
+    public static readonly Counter<long> AbandonedPublishes = Meter.CreateCounter<long>("webhooks.publish.abandoned", description: "Direct delivery jobs ended because their publish never stored the event.");
+
     public static readonly Counter<long> FilteredOut = Meter.CreateCounter<long>("webhooks.fanout.filtered", description: "Event-to-subscription deliveries a payload filter held back at fan-out.");
 
     public static readonly Counter<long> OperationalEvents = Meter.CreateCounter<long>("webhooks.operational.events", description: "Operational events raised, by type and outcome (published or failed).");

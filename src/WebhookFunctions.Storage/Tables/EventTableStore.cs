@@ -38,6 +38,10 @@ internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClie
             ["TraceParent"] = webhookEvent.TraceParent,
             ["TenantId"] = webhookEvent.TenantId,
         };
+        if (webhookEvent.NoticeQueued)
+        {
+            entity["NoticeQueued"] = true; // Publish's direct path queues the job first (DirectDeliveryRoute).
+        }
 
         BlobClient? blob = null;
         if (webhookEvent.Data.Length <= InlineDataLimit)

@@ -8,7 +8,8 @@ namespace WebhookFunctions.Storage.Workers;
 /// <summary>
 /// Receives from one queue and runs a handler on up to <c>concurrency</c> messages at once, holding at most one
 /// receive batch in reserve. On stop it receives no more, lets handlers in flight finish (until the processing token
-/// is cancelled), and makes messages received but not started visible again at once.
+/// is cancelled), and makes messages received but not started visible again at once. A <see cref="LocalHandOff{T}"/>
+/// lets this process add messages it holds already, each taking a slot as a received one does.
 /// </summary>
 internal sealed class QueueWorkerLoop<T>(
     QueueConsumer<T> consumer,
@@ -18,7 +19,8 @@ internal sealed class QueueWorkerLoop<T>(
     TransientFaultClassifier faults,
     FaultBackoff faultBackoff,
     TimeProvider timeProvider,
-    ILogger logger)
+    ILogger logger,
+    LocalHandOff<T>? handOff = null)
     where T : class
 {
     /// <summary>
@@ -31,12 +33,21 @@ internal sealed class QueueWorkerLoop<T>(
     public async Task RunAsync(Func<HeldMessage<T>, CancellationToken, Task> handle, CancellationToken stopping, CancellationToken processing)
     {
         using var slots = new SemaphoreSlim(concurrency + receiveBatchSize);
-        var buffer = Channel.CreateUnbounded<HeldMessage<T>>(new UnboundedChannelOptions { SingleWriter = true });
+        var buffer = Channel.CreateUnbounded<HeldMessage<T>>(new UnboundedChannelOptions { SingleWriter = handOff is null });
         var handlers = Enumerable.Range(0, concurrency)
             .Select(_ => Task.Run(() => HandleUntilStoppedAsync(buffer.Reader, slots, handle, stopping, processing), CancellationToken.None))
             .ToList();
 
-        await ReceiveUntilStoppedAsync(buffer, slots, stopping, processing);
+        handOff?.Open(buffer.Writer, slots);
+        try
+        {
+            await ReceiveUntilStoppedAsync(buffer, slots, stopping, processing);
+        }
+        finally
+        {
+            handOff?.Close();
+        }
+
         buffer.Writer.Complete();
         await Task.WhenAll(handlers);
         await ReleaseUnstartedAsync(buffer.Reader);

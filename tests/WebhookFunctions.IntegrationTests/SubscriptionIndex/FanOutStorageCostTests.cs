@@ -32,7 +32,7 @@ public sealed class FanOutStorageCostTests(AzuriteFixture azurite)
         var events = new EventTableStore(tables, storage.Blobs, storage.Names, storage.Schedule, RetentionPolicy.Default());
         using var uncached = new CachingSubscriptionStore(store, Options.Create(new DeliveryOptions { SubscriptionCacheDuration = TimeSpan.Zero }), TimeProvider.System);
         var jobs = new CollectedDeliveryJobs();
-        var fanOut = new FanOutService(uncached, events, jobs, Options.Create(new DeliveryOptions()), NullLogger<FanOutService>.Instance);
+        var fanOut = new FanOutService(new RecipientFinder(uncached, NullLogger<RecipientFinder>.Instance), events, jobs, Options.Create(new DeliveryOptions()), NullLogger<FanOutService>.Instance);
 
         var few = await FanOutAsync("tenant-few", subscribers: 8);
         var many = await FanOutAsync("tenant-many", subscribers: 160);

@@ -82,7 +82,7 @@ public sealed class TableIndexPropertyTests(AzuriteFixture azurite)
 
                 var eventStore = new InMemoryEventStore();
                 var jobs = new CollectedDeliveryJobs();
-                var fanOut = new FanOutService(uncached, eventStore, jobs, Options.Create(new DeliveryOptions()), NullLogger<FanOutService>.Instance);
+                var fanOut = new FanOutService(new RecipientFinder(uncached, NullLogger<RecipientFinder>.Instance), eventStore, jobs, Options.Create(new DeliveryOptions()), NullLogger<FanOutService>.Instance);
                 foreach (var webhookEvent in events)
                 {
                     await eventStore.TryAddAsync(webhookEvent, CancellationToken.None);

@@ -71,7 +71,7 @@ public sealed class PublishServiceTests : IDisposable
     public async Task The_same_idempotency_key_while_the_first_request_is_in_flight_is_a_conflict()
     {
         var queue = new GatedEventQueue();
-        var publish = new PublishService(new Testing.Engine.InMemoryEventStore(), new Testing.Engine.InMemoryIdempotencyStore(), queue, harness.Options, harness.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<PublishService>.Instance);
+        var publish = new PublishService(new Testing.Engine.InMemoryEventStore(), new Testing.Engine.InMemoryIdempotencyStore(), queue, harness.DirectRoute(), harness.Options, harness.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<PublishService>.Instance);
         var command = new PublishCommand(null, "order.created", "1"u8.ToArray(), IdempotencyKey: "key-1");
 
         var first = publish.PublishAsync(command, CancellationToken.None);

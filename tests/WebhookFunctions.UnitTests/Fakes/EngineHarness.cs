@@ -28,8 +28,9 @@ internal sealed class EngineHarness : IDisposable
         Options = Microsoft.Extensions.Options.Options.Create(deliveryOptions);
         Directory = new CachingSubscriptionStore(Subscriptions, Options, Clock);
         var sender = new WebhookSender(new SingleHandlerFactory(Receiver), Options, Clock);
-        Publish = new PublishService(Events, new InMemoryIdempotencyStore(), Transport, Options, Clock, NullLogger<PublishService>.Instance);
-        FanOut = new FanOutService(Directory, Events, Transport, Options, NullLogger<FanOutService>.Instance);
+        Recipients = new RecipientFinder(Directory, NullLogger<RecipientFinder>.Instance);
+        Publish = new PublishService(Events, new InMemoryIdempotencyStore(), Transport, DirectRoute(), Options, Clock, NullLogger<PublishService>.Instance);
+        FanOut = new FanOutService(Recipients, Events, Transport, Options, NullLogger<FanOutService>.Instance);
         var operationalOptions = new OperationalEventOptions();
         configureOperational?.Invoke(operationalOptions);
         OperationalEvents = new OperationalEventPublisher(Publish, Microsoft.Extensions.Options.Options.Create(operationalOptions), Clock, NullLogger<OperationalEventPublisher>.Instance);
@@ -39,6 +40,8 @@ internal sealed class EngineHarness : IDisposable
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
+
+    public RecipientFinder Recipients { get; }
 
     public IOptions<DeliveryOptions> Options { get; }
 
@@ -86,6 +89,10 @@ internal sealed class EngineHarness : IDisposable
         await Events.TryAddAsync(webhookEvent, CancellationToken.None);
         return webhookEvent;
     }
+
+    /// <summary>Publish's direct path over <paramref name="transport"/>; without one, publish takes the fan-out path.</summary>
+    public DirectDeliveryRoute DirectRoute(IDirectDelivery? transport = null, IEventStore? events = null) =>
+        new(Recipients, events ?? Events, Options, Microsoft.Extensions.Options.Options.Create(new PublishOptions()), Clock, NullLogger<DirectDeliveryRoute>.Instance, transport);
 
     public Task ProcessAsync(DeliveryJob job) => Processor.ProcessAsync(job, Transport, CancellationToken.None);
 

@@ -145,7 +145,7 @@ public sealed class IndexLookupPropertyTests
             var stored = new InMemoryEventStore();
             await stored.TryAddAsync(webhookEvent, CancellationToken.None);
             var transport = new RecordingTransport();
-            var fanOut = new FanOutService(cache, stored, transport, Microsoft.Extensions.Options.Options.Create(new DeliveryOptions()), NullLogger<FanOutService>.Instance);
+            var fanOut = new FanOutService(new RecipientFinder(cache, NullLogger<RecipientFinder>.Instance), stored, transport, Microsoft.Extensions.Options.Options.Create(new DeliveryOptions()), NullLogger<FanOutService>.Instance);
 
             await fanOut.FanOutAsync(new EventNotice(webhookEvent.Id, webhookEvent.Type, null, webhookEvent.TenantId), CancellationToken.None);
 

@@ -15,8 +15,8 @@ namespace WebhookFunctions.Engine.Publishing;
 /// Crash safety. The order makes "the event is stored" imply "its job is queued", so a repeated publish that finds
 /// the event has nothing to queue, as for an event whose notice was marked. A crash after the job and before the
 /// event leaves a job without an event: its client got no 202, and delivery ends the job once
-/// <see cref="DirectPublishDeadlines.Grace"/> shows the event will not come. A failed or timed-out event write still
-/// releases the job, since the write may have landed.
+/// <see cref="DirectPublishDeadlines.Grace"/> shows the event will not come. A failed or cut-off event write leaves
+/// the job queued (<see cref="IQueuedDirectJob.Abandon"/>), since the write may have landed.
 /// </remarks>
 public sealed class DirectDeliveryRoute(
     RecipientFinder recipients,
@@ -41,7 +41,19 @@ public sealed class DirectDeliveryRoute(
             return null;
         }
 
-        var recipientIds = await recipients.FindAsync(webhookEvent, cancellationToken);
+        IReadOnlyList<string> recipientIds;
+        try
+        {
+            recipientIds = await recipients.FindAsync(webhookEvent, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Fan-out retries the lookup, and parks the event as a fan-out dead letter if it keeps failing; publish
+            // must not refuse an event because the subscription index cannot be read right now.
+            logger.LogWarning(ex, "Finding the recipients of event {EventId} failed; it takes the fan-out path", webhookEvent.Id);
+            return null;
+        }
+
         if (recipientIds.Count > deliveryOptions.Value.FanOutBatchSize)
         {
             return null;
@@ -64,7 +76,7 @@ public sealed class DirectDeliveryRoute(
         }
         catch
         {
-            queued.Release();
+            queued.Abandon();
             throw;
         }
 

@@ -16,11 +16,18 @@ public interface IDirectDelivery
     Task<IQueuedDirectJob> SendAsync(DeliveryJob job, CancellationToken cancellationToken);
 }
 
-/// <summary>A job <see cref="IDirectDelivery"/> queued ahead of its event; exactly one of its two methods is called.</summary>
+/// <summary>A job <see cref="IDirectDelivery"/> queued ahead of its event; exactly one of its methods is called.</summary>
 public interface IQueuedDirectJob
 {
-    /// <summary>The event was stored (or may have been): the job is handed to a delivery worker.</summary>
+    /// <summary>The event was stored: the job is handed to a delivery worker.</summary>
     void Release();
+
+    /// <summary>
+    /// The event's write failed or was cut off, so it may or may not have landed: the job is let go where it is and
+    /// reappears for any receiver when its visibility ends, by which time the event is there or never will be. (Not
+    /// released at once: the client, told nothing, may be retrying the publish elsewhere right now.)
+    /// </summary>
+    void Abandon();
 
     /// <summary>The store said this publish did not store its event (another one holds the id): the job is removed.</summary>
     Task DiscardAsync(CancellationToken cancellationToken);

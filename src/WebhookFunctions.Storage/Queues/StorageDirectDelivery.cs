@@ -62,6 +62,12 @@ internal sealed class StorageDirectDelivery(
             _ = ReleaseToQueueAsync();
         }
 
+        public void Abandon()
+        {
+            handOff.CancelReservation();
+            _ = held.DisposeAsync().AsTask();
+        }
+
         public async Task DiscardAsync(CancellationToken cancellationToken)
         {
             handOff.CancelReservation();
@@ -91,6 +97,10 @@ internal sealed class StorageDirectDelivery(
     private sealed class QueuedForAnyInstance(QueueClient queue, string messageId, string popReceipt) : IQueuedDirectJob
     {
         public void Release()
+        {
+        }
+
+        public void Abandon()
         {
         }
 

@@ -101,6 +101,24 @@ public sealed class StorageDirectDeliveryTests(AzuriteFixture azurite) : IAsyncL
         Assert.Equal("evt-stopped", MessageCodec.DecodeDeliveryJob(received.Body.ToMemory().Span).EventId);
     }
 
+    [Fact]
+    public async Task An_abandoned_held_job_stays_hidden_and_reappears_for_any_receiver_when_its_visibility_ends()
+    {
+        var shortVisibility = new StorageDirectDelivery(storage.Queues, storage.Names, handOff, Microsoft.Extensions.Options.Options.Create(new WorkerOptions { MessageVisibilityTimeout = TimeSpan.FromSeconds(3) }), TimeProvider.System, NullLogger<StorageDirectDelivery>.Instance);
+        using var slots = new SemaphoreSlim(1);
+        handOff.Open(System.Threading.Channels.Channel.CreateUnbounded<HeldMessage<DeliveryJob>>().Writer, slots);
+
+        var queued = await shortVisibility.SendAsync(Job("evt-abandoned"), CancellationToken.None);
+        Assert.Equal(0, slots.CurrentCount);
+        queued.Abandon();
+
+        Assert.Equal(1, slots.CurrentCount);
+        Assert.Empty((await DeliveriesQueue.ReceiveMessagesAsync(32)).Value);
+        var received = await Eventually.FoundAsync(async () => (await DeliveriesQueue.ReceiveMessagesAsync(32)).Value.SingleOrDefault(), "the job reappears", Timeout);
+        Assert.Equal("evt-abandoned", MessageCodec.DecodeDeliveryJob(received.Body.ToMemory().Span).EventId);
+        handOff.Close();
+    }
+
     private bool LoopRunning()
     {
         if (!handOff.TryReserve())

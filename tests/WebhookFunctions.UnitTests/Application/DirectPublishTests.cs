@@ -93,14 +93,14 @@ public sealed class DirectPublishTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failed_event_write_still_releases_the_job_since_the_write_may_have_landed()
+    public async Task A_failed_event_write_leaves_the_job_queued_since_the_write_may_have_landed()
     {
         await harness.SubscribeAsync("one.example", "order.created");
         var failing = Publish(new ThrowingOnAddEventStore(harness.Events));
 
         await Assert.ThrowsAsync<TimeoutException>(() => failing.PublishAsync(new PublishCommand(null, "order.created", "{}"u8.ToArray()), CancellationToken.None));
 
-        Assert.Equal(["send", "release"], direct.Calls);
+        Assert.Equal(["send", "abandon"], direct.Calls);
     }
 
     [Fact]

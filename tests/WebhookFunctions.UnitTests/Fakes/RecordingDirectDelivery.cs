@@ -23,6 +23,8 @@ internal sealed class RecordingDirectDelivery(InMemoryEventStore events) : IDire
     {
         public void Release() => owner.Calls.Enqueue(owner.StoredSuffix("release", eventId));
 
+        public void Abandon() => owner.Calls.Enqueue("abandon");
+
         public Task DiscardAsync(CancellationToken cancellationToken)
         {
             owner.Calls.Enqueue("discard");

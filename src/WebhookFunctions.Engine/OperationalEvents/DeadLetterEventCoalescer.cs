@@ -4,36 +4,36 @@ using WebhookFunctions.Engine.Subscriptions;
 namespace WebhookFunctions.Engine.OperationalEvents;
 
 /// <summary>
-/// Keeps dead-letter events about one subscription to a bounded number per minute, in this process: the first
-/// <c>perMinute</c> of a minute are sent one by one; the rest are counted, and when that minute ends one event with
-/// their count is sent through <c>sendSummary</c>. A minute starts at the first dead letter after the last one ended.
+/// Keeps dead-letter events about one subscription to a bounded number per window, in this process: the first
+/// <c>perWindow</c> of a window are sent one by one; the rest are counted, and when that window ends one event with
+/// their count is sent through <c>sendSummary</c>. A window starts at the first dead letter after the last one ended
+/// and lasts <c>windowLength</c>.
 /// </summary>
-public sealed class DeadLetterEventCoalescer(TimeProvider timeProvider, int perMinute, Func<DeadLetterSummary, Task> sendSummary) : IDisposable
+public sealed class DeadLetterEventCoalescer(TimeProvider timeProvider, int perWindow, TimeSpan windowLength, Func<DeadLetterSummary, Task> sendSummary) : IDisposable
 {
-    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
     private readonly Dictionary<string, Window> windows = new(StringComparer.Ordinal);
 
-    /// <summary>True: send this dead letter's event now. False: it was counted into its minute's summary.</summary>
+    /// <summary>True: send this dead letter's event now. False: it was counted into its window's summary.</summary>
     public bool Admit(Subscription subscription, DeadLetter deadLetter)
     {
         var now = timeProvider.GetUtcNow();
         lock (windows)
         {
-            if (!windows.TryGetValue(subscription.Id, out var window) || now >= window.Start + Minute)
+            if (!windows.TryGetValue(subscription.Id, out var current) || now >= current.Start + windowLength)
             {
                 // A window that still holds a count is flushed by its own timer, which has it; the new one replaces it here.
                 windows[subscription.Id] = new Window(now, subscription);
                 return true;
             }
 
-            if (window.Sent < perMinute)
+            if (current.Sent < perWindow)
             {
-                window.Sent++;
+                current.Sent++;
                 return true;
             }
 
-            window.Count(deadLetter, now);
-            window.Timer ??= timeProvider.CreateTimer(_ => Flush(subscription.Id, window), null, window.Start + Minute - now, Timeout.InfiniteTimeSpan);
+            current.Count(deadLetter, now);
+            current.Timer ??= timeProvider.CreateTimer(_ => Flush(subscription.Id, current), null, current.Start + windowLength - now, Timeout.InfiniteTimeSpan);
             return false;
         }
     }
@@ -42,27 +42,27 @@ public sealed class DeadLetterEventCoalescer(TimeProvider timeProvider, int perM
     {
         lock (windows)
         {
-            foreach (var window in windows.Values)
+            foreach (var open in windows.Values)
             {
-                window.Timer?.Dispose();
+                open.Timer?.Dispose();
             }
 
             windows.Clear();
         }
     }
 
-    private void Flush(string subscriptionId, Window window)
+    private void Flush(string subscriptionId, Window ended)
     {
         DeadLetterSummary summary;
         lock (windows)
         {
-            if (windows.TryGetValue(subscriptionId, out var current) && ReferenceEquals(current, window))
+            if (windows.TryGetValue(subscriptionId, out var current) && ReferenceEquals(current, ended))
             {
                 windows.Remove(subscriptionId);
             }
 
-            window.Timer?.Dispose();
-            summary = window.Summary();
+            ended.Timer?.Dispose();
+            summary = ended.Summary();
         }
 
         _ = sendSummary(summary);
@@ -95,7 +95,7 @@ public sealed class DeadLetterEventCoalescer(TimeProvider timeProvider, int perM
     }
 }
 
-/// <summary>The dead letters of one subscription counted instead of sent within one minute.</summary>
+/// <summary>The dead letters of one subscription counted instead of sent within one window.</summary>
 public sealed record DeadLetterSummary(Subscription Subscription, IReadOnlyDictionary<DeadLetterReason, int> Reasons, DateTimeOffset From, DateTimeOffset Until)
 {
     public int Count => Reasons.Values.Sum();

@@ -34,7 +34,7 @@ public sealed record OperationalEventData
     /// <summary><c>deadLettered</c>: how many dead letters this event stands for (more than 1 once coalesced).</summary>
     public int? Count { get; init; }
 
-    /// <summary><c>deadLettered</c>, coalesced: the dead letters counted by reason, and the minute they fell in.</summary>
+    /// <summary><c>deadLettered</c>, coalesced: the dead letters counted by reason, and when the first and the last of them came.</summary>
     public IReadOnlyDictionary<string, int>? Reasons { get; init; }
 
     public string? From { get; init; }

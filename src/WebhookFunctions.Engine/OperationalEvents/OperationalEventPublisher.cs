@@ -17,7 +17,7 @@ namespace WebhookFunctions.Engine.OperationalEvents;
 /// They are published like any event, without a tenant (they are the operator's), with the subscription's id as
 /// subject. The storm rules live here: nothing is raised about a subscription that receives operational events
 /// itself; each event's id is derived from what it reports, so a repeat (a retried job) publishes nothing new; and
-/// dead-letter events are coalesced per minute (<see cref="DeadLetterEventCoalescer"/>). Raising one is best effort:
+/// dead-letter events are coalesced per window (<see cref="DeadLetterEventCoalescer"/>). Raising one is best effort:
 /// a failure is logged and counted, never allowed to fail or repeat the delivery that caused it.
 /// </summary>
 public sealed class OperationalEventPublisher : IDisposable
@@ -35,7 +35,7 @@ public sealed class OperationalEventPublisher : IDisposable
         this.options = options.Value;
         this.timeProvider = timeProvider;
         this.logger = logger;
-        coalescer = new DeadLetterEventCoalescer(timeProvider, this.options.DeadLetterEventsPerMinute, SummaryAsync);
+        coalescer = new DeadLetterEventCoalescer(timeProvider, this.options.DeadLetterEventsPerWindow, this.options.CoalescingWindow, SummaryAsync);
     }
 
     public Task EndpointDisabledAsync(Subscription disabled, string? eventId, CancellationToken cancellationToken) =>

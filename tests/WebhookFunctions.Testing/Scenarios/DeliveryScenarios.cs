@@ -343,6 +343,77 @@ public abstract class DeliveryScenarios(IWebhookHost host, WebhookReceiver recei
     }
 
     [ScenarioFact]
+    public async Task Dead_letters_past_the_limit_of_a_window_reach_the_operator_as_one_event_counting_them_by_reason()
+    {
+        // A job ends at its first 413 (payloadRejected, at once) or after its last 500 (maxAttemptsExceeded, about 4 s
+        // later): exactly `Rejected` of the burst end rejected, whichever they are, and all within one window.
+        const int Rejected = 4;
+        const int Exhausted = 3;
+        var limit = ScenarioSettings.DeadLetterEventsPerWindow;
+        Assert.True(limit < Rejected, $"The burst must go past the limit of {limit} with its first dead letters.");
+        var type = Unique("burst") + ".event";
+        var operatorEndpoint = await SubscribeAsync(Unique("operator"), "webhook.delivery.deadLettered");
+        var burst = await SubscribeAsync(Unique("burst"), type, Answer.Status(500), Enumerable.Repeat(Answer.Status(413), Rejected).ToArray());
+
+        var eventIds = new List<string>();
+        for (var n = 0; n < Rejected + Exhausted; n++)
+        {
+            eventIds.Add(await api.PublishAcceptedAsync(type, $$"""{"n":{{n}}}"""));
+        }
+
+        await api.WaitForDeadLettersAsync(burst.Id, Rejected + Exhausted);
+        // The summary is raised when the window ends; then every dead letter is counted, one by one or in it.
+        await Waiting.Eventually.HoldsAsync(
+            () => AboutAt(operatorEndpoint, burst.Id).Sum(r => r.Data.GetProperty("count").GetInt32()) >= Rejected + Exhausted,
+            $"the operator's endpoint to hear of all {Rejected + Exhausted} dead letters of the burst",
+            ScenarioSettings.CoalescingWindow + Waiting.Eventually.DefaultPatience);
+        await host.WaitUntilIdleAsync();
+
+        var deadLetters = await api.DeadLettersAsync(burst.Id);
+        Assert.Equal(eventIds.Order(StringComparer.Ordinal), deadLetters.Select(d => d.GetProperty("eventId").GetString()!).Order(StringComparer.Ordinal));
+        var listedByReason = CountByReason(deadLetters.Select(d => d.GetProperty("reason").GetString()!));
+        Assert.Equal([("maxAttemptsExceeded", Exhausted), ("payloadRejected", Rejected)], listedByReason);
+
+        var raised = AboutAt(operatorEndpoint, burst.Id);
+        foreach (var (webhook, raisedType, data) in raised)
+        {
+            Assert.Equal("webhook.delivery.deadLettered", raisedType);
+            AssertSignedBy(webhook, webhook.Header("webhook-id"), operatorEndpoint.Secret);
+            Assert.Equal(burst.Id, data.GetProperty("subscriptionId").GetString());
+            Assert.EndsWith(burst.Endpoint, data.GetProperty("url").GetString(), StringComparison.Ordinal);
+        }
+
+        // The first dead letters of the window, sent one by one, are rejected ones: the exhausted come seconds later.
+        var oneByOne = raised.Where(r => r.Data.GetProperty("eventId").ValueKind == JsonValueKind.String).Select(r => r.Data).ToList();
+        Assert.Equal(Enumerable.Repeat("payloadRejected", limit), oneByOne.Select(data => data.GetProperty("reason").GetString()));
+        foreach (var data in oneByOne)
+        {
+            var deadLetter = deadLetters.Single(d => d.GetProperty("eventId").GetString() == data.GetProperty("eventId").GetString());
+            Assert.Equal(
+                (1, deadLetter.GetProperty("reason").GetString(), deadLetter.GetProperty("attempts").GetInt32(), type),
+                (data.GetProperty("count").GetInt32(), data.GetProperty("reason").GetString(), data.GetProperty("attempts").GetInt32(), data.GetProperty("eventType").GetString()));
+        }
+
+        var summary = Assert.Single(raised, r => r.Data.GetProperty("eventId").ValueKind == JsonValueKind.Null).Data;
+        Assert.Equal(Rejected + Exhausted - limit, summary.GetProperty("count").GetInt32());
+        var sentOneByOne = oneByOne.Select(data => data.GetProperty("reason").GetString()!).ToList();
+        var notSentOneByOne = listedByReason
+            .Select(reason => (reason.Reason, Count: reason.Count - sentOneByOne.Count(sent => sent == reason.Reason)))
+            .Where(reason => reason.Count > 0)
+            .ToList();
+        Assert.Equal(notSentOneByOne, summary.GetProperty("reasons").EnumerateObject().Select(p => (p.Name, p.Value.GetInt32())).OrderBy(p => p.Name, StringComparer.Ordinal).ToList());
+        Assert.Matches(UtcMilliseconds, summary.GetProperty("from").GetString());
+        Assert.Matches(UtcMilliseconds, summary.GetProperty("until").GetString());
+        var from = DateTimeOffset.Parse(summary.GetProperty("from").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var until = DateTimeOffset.Parse(summary.GetProperty("until").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(until - from, TimeSpan.Zero, ScenarioSettings.CoalescingWindow);
+    }
+
+    /// <summary>(reason, how many), in ordinal order of the reason.</summary>
+    private static List<(string Reason, int Count)> CountByReason(IEnumerable<string> reasons) =>
+        reasons.GroupBy(reason => reason, StringComparer.Ordinal).Select(g => (g.Key, g.Count())).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+
+    [ScenarioFact]
     public async Task A_subscription_asking_for_verification_is_enabled_once_its_endpoint_echoes_the_signed_challenge()
     {
         var type = Unique("verified") + ".event";

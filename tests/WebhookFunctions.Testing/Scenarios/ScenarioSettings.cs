@@ -5,7 +5,7 @@ namespace WebhookFunctions.Testing.Scenarios;
 
 /// <summary>
 /// The settings every host runs the scenarios with: a seconds-scale retry schedule, no jitter, a 1 s attempt timeout,
-/// loopback receivers allowed. One file, delivery-scenarios.settings.json, in app-setting form (A__B): the in-process
+/// loopback receivers allowed, and dead-letter events coalesced over seconds rather than a minute. One file, delivery-scenarios.settings.json, in app-setting form (A__B): the in-process
 /// hosts read it here, and the workflow that runs the scenarios against `func start` merges it into
 /// local.settings.json.
 /// </summary>
@@ -20,6 +20,10 @@ public static class ScenarioSettings
         .ToList();
 
     public static TimeSpan AttemptTimeout { get; } = TimeSpan.Parse(AppSettings["Delivery__AttemptTimeout"], CultureInfo.InvariantCulture);
+
+    public static int DeadLetterEventsPerWindow { get; } = int.Parse(AppSettings["OperationalEvents__DeadLetterEventsPerWindow"], CultureInfo.InvariantCulture);
+
+    public static TimeSpan CoalescingWindow { get; } = TimeSpan.Parse(AppSettings["OperationalEvents__CoalescingWindow"], CultureInfo.InvariantCulture);
 
     /// <summary>As configuration keys (A__B is A:B, as environment variables are read).</summary>
     public static Dictionary<string, string?> AsConfiguration() =>

@@ -15,7 +15,7 @@ public sealed class OperationalEventTests : IDisposable
     // The circuit would defer the sixth consecutive failure instead of attempting it: kept closed here.
     private readonly EngineHarness harness = new(
         configureHealth: health => health.FailureThreshold = 1000,
-        configureOperational: options => options.DeadLetterEventsPerMinute = 2);
+        configureOperational: options => options.DeadLetterEventsPerWindow = 2);
 
     public void Dispose()
     {

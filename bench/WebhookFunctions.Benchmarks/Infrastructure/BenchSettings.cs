@@ -62,8 +62,8 @@ internal sealed record BenchSettings
     public string ResultsDirectory { get; init; } = DefaultResultsDirectory();
 
     /// <summary>
-    /// Sections 8 (subscriptions at scale) and 10 (retention sweep) run only when named: their seeding takes minutes;
-    /// so does 11 (latency at sustainable load), six minute-long runs.
+    /// Sections 8 (subscriptions at scale), 10 (retention sweep) and 11 (latency at sustainable load) run only when
+    /// named: the first two seed for minutes, the third is six minute-long runs.
     /// </summary>
     public IReadOnlySet<int> Sections { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5, 7, 9 };
 

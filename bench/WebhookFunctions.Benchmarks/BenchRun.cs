@@ -14,7 +14,7 @@ internal static class BenchRun
     {
         var clock = Stopwatch.StartNew();
         var table = new ResultTable(settings);
-        Console.WriteLine($"WebhookFunctions benchmark, {(settings.Quick ? "quick" : "full")} mode, sections {string.Join(",", settings.Sections.Order())}");
+        Console.WriteLine($"WebhookFunctions benchmark, {(settings.Quick ? "quick" : "full")} mode, sections {string.Join(",", settings.Sections.Order())}, publishing path: {DeliveryPath.Label(settings.DirectDelivery)}");
 
         await using var receiver = await LoopbackReceiver.StartAsync();
         await using var azurite = await AzuriteLauncher.StartOnFreePortsAsync(logger, CancellationToken.None);
@@ -43,7 +43,7 @@ internal static class BenchRun
         if (settings.Sections.Contains(4) || settings.Sections.Contains(5) || settings.Sections.Contains(7))
         {
             var counter = new StorageOperationCounter(azurite.Ports);
-            await using var server = await BenchServer.StartAsync(azurite.ConnectionString, counter);
+            await using var server = await BenchServer.StartAsync(azurite.ConnectionString, counter, overrides: settings.PathSettings);
             if (settings.Sections.Contains(4))
             {
                 await EndToEndSection.RunAsync(settings, server, receiver, counter, azuriteOperationsPerSecond, table);
@@ -75,9 +75,20 @@ internal static class BenchRun
             await RetentionSweepSection.RunAsync(settings, azurite.ConnectionString, azurite.Ports, table);
         }
 
+        if (settings.Sections.Contains(11))
+        {
+            await SustainedLoadSection.RunAsync(settings, azurite.ConnectionString, azurite.Ports, receiver, table, settings.DirectDelivery);
+        }
+
+        await FinishAsync(table, clock, DeliveryPath.Label(settings.DirectDelivery));
+    }
+
+    /// <summary>Prints the table with the run's conditions and writes it under the results directory.</summary>
+    public static async Task FinishAsync(ResultTable table, Stopwatch clock, string publishingPath)
+    {
         var conditions = string.Create(
             CultureInfo.InvariantCulture,
-            $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}; Azurite in memory; load average at the end {LoadAverage()}; run took {clock.Elapsed.TotalMinutes:0.#} min.");
+            $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}; Azurite in memory; publishing path: {publishingPath}; load average at the end {LoadAverage()}; run took {clock.Elapsed.TotalMinutes:0.#} min.");
         Console.WriteLine();
         Console.WriteLine(table.ToMarkdown(conditions));
         await table.WriteAsync(conditions);

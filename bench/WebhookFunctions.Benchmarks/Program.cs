@@ -26,5 +26,13 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
 await Console.Error.WriteLineAsync("Warning: a Debug build; run with -c Release for numbers worth keeping.");
 #endif
 
-await BenchRun.RunAsync(settings, NullLogger.Instance);
+if (settings.Compare)
+{
+    await CompareRun.RunAsync(settings, NullLogger.Instance);
+}
+else
+{
+    await BenchRun.RunAsync(settings, NullLogger.Instance);
+}
+
 return 0;

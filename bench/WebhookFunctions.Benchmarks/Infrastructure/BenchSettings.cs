@@ -37,10 +37,38 @@ internal sealed record BenchSettings
     /// <summary>Section 10: delivery-log entries expired in one day (and, in its second run, as many newer ones kept).</summary>
     public int RetentionEntries { get; init; } = 100_000;
 
+    /// <summary>Section 11: the subscribers per event and offered rates (events/s) combined, each for this long on a fresh server.</summary>
+    public IReadOnlyList<int> SustainedSubscribers { get; init; } = [1, 10];
+
+    public IReadOnlyList<double> SustainedRates { get; init; } = [25, 50, 100];
+
+    public TimeSpan SustainedDuration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Section 11: how long after the last publish every delivery may take before the backlog counts as grown.</summary>
+    public TimeSpan SustainedDrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Section 11: how long the first fresh server's storage traffic is counted while no event is published.</summary>
+    public TimeSpan IdleWindow { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Publishing:DirectDelivery on every server the run starts (true: publish enqueues small fan-outs' delivery job
+    /// itself; false: publish → notice → fan-out → job); null leaves the server's default.
+    /// </summary>
+    public bool? DirectDelivery { get; init; }
+
+    /// <summary>--compare: the notice path and the direct path back to back instead of the sections.</summary>
+    public bool Compare { get; init; }
+
     public string ResultsDirectory { get; init; } = DefaultResultsDirectory();
 
-    /// <summary>Sections 8 (subscriptions at scale) and 10 (retention sweep) run only when named: their seeding takes minutes.</summary>
+    /// <summary>
+    /// Sections 8 (subscriptions at scale), 10 (retention sweep) and 11 (latency at sustainable load) run only when
+    /// named: the first two seed for minutes, the third is six minute-long runs.
+    /// </summary>
     public IReadOnlySet<int> Sections { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5, 7, 9 };
+
+    /// <summary>The server settings that choose the publishing path (none when <see cref="DirectDelivery"/> is null).</summary>
+    public IReadOnlyDictionary<string, string?> PathSettings => DeliveryPath.Settings(DirectDelivery);
 
     public static BenchSettings Quick_ => new()
     {
@@ -55,9 +83,14 @@ internal sealed record BenchSettings
         ScaleCreatesDuringRun = 100,
         NoisyNeighbourEvents = 100,
         RetentionEntries = 10_000,
+        SustainedDuration = TimeSpan.FromSeconds(10),
+        IdleWindow = TimeSpan.FromSeconds(5),
     };
 
-    /// <summary>--quick, --sections 1,2,4, --results DIR, --concurrency N, --subscribers-wide N, --scale-totals N,N, --scale-seconds N.</summary>
+    /// <summary>
+    /// --quick, --compare, --sections 1,2,4, --direct-delivery true|false, --results DIR, --concurrency N,
+    /// --subscribers-wide N, --scale-totals N,N, --scale-seconds N, --retention-entries N, --sustained-seconds N.
+    /// </summary>
     /// <exception cref="ArgumentException">An unknown or malformed option.</exception>
     public static BenchSettings Parse(IReadOnlyList<string> args)
     {
@@ -67,6 +100,15 @@ internal sealed record BenchSettings
             switch (args[i])
             {
                 case "--quick":
+                    break;
+                case "--compare":
+                    settings = settings with { Compare = true };
+                    break;
+                case "--direct-delivery":
+                    settings = settings with { DirectDelivery = bool.Parse(Value(args, ++i)) };
+                    break;
+                case "--sustained-seconds":
+                    settings = settings with { SustainedDuration = TimeSpan.FromSeconds(int.Parse(Value(args, ++i), CultureInfo.InvariantCulture)) };
                     break;
                 case "--sections":
                     settings = settings with { Sections = Value(args, ++i).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToHashSet() };
@@ -90,7 +132,7 @@ internal sealed record BenchSettings
                     settings = settings with { WideFanOutSubscribers = int.Parse(Value(args, ++i), CultureInfo.InvariantCulture) };
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick, --sections 1,2,3,4,5,7,8,9,10, --results DIR, --concurrency N, --subscribers-wide N, --retention-entries N, --scale-totals 2000,200000, --scale-seconds N, --micro.");
+                    throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick, --compare, --sections 1,2,3,4,5,7,8,9,10,11, --direct-delivery true|false, --sustained-seconds N, --results DIR, --concurrency N, --subscribers-wide N, --retention-entries N, --scale-totals 2000,200000, --scale-seconds N, --micro.");
             }
         }
 

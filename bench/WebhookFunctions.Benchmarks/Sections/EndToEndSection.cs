@@ -34,13 +34,17 @@ internal static class EndToEndSection
         table.Add("6 Memory", "peak working set during (4)", peakBytes / (1024.0 * 1024.0), "MiB", "whole process: server + receiver + load driver (Azurite runs apart)");
     }
 
-    private static async Task RunScenarioAsync(
+    /// <summary>One scenario on <paramref name="server"/>; <paramref name="pathLabel"/>, when given, names the publishing path in the section column.</summary>
+    public static async Task<EndToEndFigures> RunScenarioAsync(
         RunningServer server, LoopbackReceiver receiver, StorageOperationCounter counter,
-        double? azuriteOperationsPerSecond, ResultTable table, int subscribers, double eventsPerSecond, int events)
+        double? azuriteOperationsPerSecond, ResultTable table, int subscribers, double eventsPerSecond, int events, string? pathLabel = null)
     {
-        var section = $"{Name}, {subscribers} sub/event";
+        var section = pathLabel is null ? $"{Name}, {subscribers} sub/event" : $"{Name}, {subscribers} sub/event, {pathLabel}";
         var eventType = $"bench.s{subscribers}";
-        var prefix = $"/e2e{subscribers}/";
+        var runId = Guid.NewGuid().ToString("N")[..6];
+
+        // Its own receiver paths: another scenario's arrivals on the same receiver must not count as this one's.
+        var prefix = $"/e2e{subscribers}-{runId}/";
         for (var i = 0; i < subscribers; i++)
         {
             await server.SubscribeAsync(new Uri(receiver.BaseAddress, $"{prefix}{i}"), eventType);
@@ -51,7 +55,6 @@ internal static class EndToEndSection
         await WaitForAsync(() => receiver.CountUnder(prefix) >= subscribers, TimeSpan.FromSeconds(30));
 
         var expected = (long)events * subscribers;
-        var runId = Guid.NewGuid().ToString("N")[..6];
         var scheduledAt = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var publishLatencies = new ConcurrentBag<double>();
         long lastPublishDone = 0;
@@ -91,7 +94,7 @@ internal static class EndToEndSection
         table.Add(section, "publish→delivery p95", latency.At(95), "ms", "");
         table.Add(section, "publish→delivery p99", latency.At(99), "ms", "");
         table.Add(section, "storage operations per delivery", perDelivery, "ops", string.Join(", ", operations.Where(o => o.Value > 0).OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value / (double)Math.Max(1, delivered):0.##}")));
-        table.AddDetail($"operations{subscribers}", operations);
+        table.AddDetail(pathLabel is null ? $"operations{subscribers}" : $"operations{subscribers} {pathLabel}", operations);
 
         if (azuriteOperationsPerSecond is { } ceilingOperations && delivered > 0)
         {
@@ -100,6 +103,8 @@ internal static class EndToEndSection
             table.Add(section, "Azurite-bound ceiling", ceiling, "deliveries/s", "(3) ceiling ÷ operations per delivery");
             table.Add(section, "ratio to Azurite-bound ceiling", deliveriesPerSecond / ceiling, "", "target ≥ 0.70");
         }
+
+        return new EndToEndFigures(delivered, expected, deliveriesPerSecond, perDelivery, publish, latency);
     }
 
     /// <summary>Waits until storage traffic other than polling receives has stopped for a second (log writes, deletes).</summary>
@@ -121,7 +126,8 @@ internal static class EndToEndSection
         }
     }
 
-    public static async Task<bool> WaitForAsync(Func<bool> condition, TimeSpan timeout)
+    /// <param name="pollInterval">How often the condition is checked; 20 ms when null.</param>
+    public static async Task<bool> WaitForAsync(Func<bool> condition, TimeSpan timeout, TimeSpan? pollInterval = null)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
@@ -131,7 +137,7 @@ internal static class EndToEndSection
                 return false;
             }
 
-            await Task.Delay(20);
+            await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(20));
         }
 
         return true;
@@ -145,3 +151,6 @@ internal static class EndToEndSection
         }
     }
 }
+
+/// <summary>What one end-to-end scenario measured: deliveries (of those expected), their rate, storage operations per delivery, latencies in ms.</summary>
+internal sealed record EndToEndFigures(int Delivered, long Expected, double DeliveriesPerSecond, double OperationsPerDelivery, Percentiles Publish, Percentiles PublishToDelivery);

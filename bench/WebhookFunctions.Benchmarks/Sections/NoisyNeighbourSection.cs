@@ -36,7 +36,7 @@ internal static class NoisyNeighbourSection
 
     private static async Task<RunFigures> RunOnceAsync(BenchSettings settings, string storageConnectionString, AzuritePorts ports, LoopbackReceiver receiver, string run, bool withBrokenEndpoints)
     {
-        await using var server = await BenchServer.StartAsync(storageConnectionString, new StorageOperationCounter(ports), overrides: Tuning);
+        await using var server = await BenchServer.StartAsync(storageConnectionString, new StorageOperationCounter(ports), overrides: DeliveryPath.With(Tuning, settings.DirectDelivery));
         var prefix = $"/noisy-{run}/";
         for (var i = 0; i < HealthyEndpoints; i++)
         {

@@ -50,7 +50,7 @@ internal static class SubscriptionScaleSection
 
         var counter = new StorageOperationCounter(ports);
         var starting = Stopwatch.StartNew();
-        await using var server = await BenchServer.StartAsync(connectionString, counter, prefix);
+        await using var server = await BenchServer.StartAsync(connectionString, counter, prefix, settings.PathSettings);
         table.Add(Name, $"{label}: server start incl. index migration", starting.Elapsed.TotalSeconds, "s", "layout 1 → 3, logged by the server");
 
         await using var workingSet = new PeakWorkingSet();

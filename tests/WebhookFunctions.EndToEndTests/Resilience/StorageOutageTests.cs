@@ -136,6 +136,9 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
         // Held messages whose release an outage of the queue takes reappear when their visibility ends: seconds, not minutes.
         ["Workers:MessageVisibilityTimeout"] = VisibilityTimeout.ToString(),
         ["Workers:MaxPollDelay"] = "00:00:00.200",
+        // Receive counts are what this test measures, so it runs on the fan-out path, where every message is received.
+        // Publish's direct path hands its jobs over unreceived; CrashRecoveryTests stops storage under it.
+        ["Publishing:DirectDelivery"] = "false",
     };
 
     /// <summary>

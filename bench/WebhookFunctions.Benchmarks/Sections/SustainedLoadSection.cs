@@ -74,6 +74,7 @@ internal static class SustainedLoadSection
         var publishLatencies = new ConcurrentBag<double>();
         long failedPublishes = 0;
         var before = counter.Snapshot();
+        var probe = await AzuriteStallProbe.StartAsync(connectionString);
         var start = Stopwatch.GetTimestamp();
 
         await LoadDrivers.OpenLoopAsync(eventsPerSecond, events, async (i, scheduled) =>
@@ -101,6 +102,7 @@ internal static class SustainedLoadSection
             settings.SustainedDrainTimeout - Stopwatch.GetElapsedTime(offeredEnd),
             TimeSpan.FromMilliseconds(100));
         await EndToEndSection.QuiesceAsync(counter);
+        await probe.DisposeAsync();
         var operations = StorageOperationCounter.Difference(before, counter.Snapshot());
 
         var arrivals = receiver.ArrivalsUnder(prefix).Where(a => scheduledAt.ContainsKey(a.Key.Id)).ToList();
@@ -131,6 +133,8 @@ internal static class SustainedLoadSection
             string.Create(CultureInfo.InvariantCulture, $"{arrivals.Count} of {acceptedDeliveries} delivered{(allDelivered ? "" : $" (not all within {settings.SustainedDrainTimeout.TotalSeconds:0} s after the last publish was due)")}, the last {drainSeconds:0.##} s after the last publish was due; flat = last-stretch rate within {FlatTolerance:P0} of offered and all delivered"));
         table.Add(section, "storage operations per delivery", perDelivery, "ops",
             string.Join(", ", operations.Where(o => o.Value > 0).OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value / (double)Math.Max(1, arrivals.Count):0.##}")));
+        table.Add(section, "longest Azurite queue call (side probe)", probe.LongestQueueCall.TotalMilliseconds, "ms",
+            string.Create(CultureInfo.InvariantCulture, $"a cheap call every 100 ms on a queue of its own; {probe.StalledQueueTime.TotalSeconds:0.#} s spent in calls over {AzuriteStallProbe.StallThreshold.TotalSeconds:0} s; longest table call {probe.LongestTableCall.TotalMilliseconds:0} ms"));
         table.AddDetail($"sustained {path} {subscribers} {eventsPerSecond} operations", operations);
 
         return new SustainedFigures(arrivals.Count, expected, failedPublishes, publish, latency, windowRate, offeredDeliveries, flat, perDelivery);

@@ -1,6 +1,11 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using WebhookFunctions.Engine;
 using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Retention;
 using WebhookFunctions.IntegrationTests.Infrastructure;
+using WebhookFunctions.Storage;
+using WebhookFunctions.Storage.Tables;
 
 namespace WebhookFunctions.IntegrationTests.Retention;
 
@@ -118,5 +123,33 @@ public sealed class DeadLetterRetentionTests(AzuriteFixture azurite)
         Assert.Equal(new RemovedRecords(DeadLetters: 2), report.Removed);
         Assert.Equal(2, report.Backfilled); // Both read by the backfill; evt-kept had no row until then.
         Assert.Empty(await rig.ListedDeadLettersAsync());
+    }
+
+    [Fact]
+    public async Task The_self_hosted_registration_schedules_dead_letters_when_a_retention_is_set()
+    {
+        var prefix = "dlr" + Guid.NewGuid().ToString("N")[..8];
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:NamePrefix"] = prefix,
+            ["Retention:DeadLetters"] = "7.00:00:00",
+        }).Build();
+        await using var services = new ServiceCollection().AddLogging().AddWebhookEngine(configuration).AddStorageQueueTransport(configuration).BuildServiceProvider();
+        await services.GetRequiredService<StorageInitializer>().EnsureCreatedAsync(CancellationToken.None);
+        var parkedAt = DateTimeOffset.UtcNow;
+
+        await services.GetRequiredService<DeadLetterTableStore>().AddAsync(
+            new DeadLetter("evt-1", "sub-a", "order.created", DeadLetterReason.EndpointGone, "gone", 1, parkedAt, parkedAt, 410, null, null),
+            CancellationToken.None);
+
+        var expiry = services.GetRequiredService<Azure.Data.Tables.TableServiceClient>().GetTableClient(new StorageNames(prefix).ExpiryTable);
+        var rows = new List<string>();
+        await foreach (var entity in expiry.QueryAsync<Azure.Data.Tables.TableEntity>())
+        {
+            rows.Add($"{entity.PartitionKey}/{entity.RowKey}");
+        }
+
+        Assert.Contains(Assert.Single(rows), new[] { parkedAt, DateTimeOffset.UtcNow }.Select(day => $"deadletter|{day:yyyyMMdd}/sub-a|evt-1")); // Either side of midnight.
     }
 }

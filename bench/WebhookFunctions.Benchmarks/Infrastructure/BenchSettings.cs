@@ -37,6 +37,9 @@ internal sealed record BenchSettings
     /// <summary>Section 10: delivery-log entries expired in one day (and, in its second run, as many newer ones kept).</summary>
     public int RetentionEntries { get; init; } = 100_000;
 
+    /// <summary>Section 10: the newer entries kept beside them, one run each; null: 0 and <see cref="RetentionEntries"/>.</summary>
+    public IReadOnlyList<int>? RetentionNewerEntries { get; init; }
+
     /// <summary>Section 11: the subscribers per event and offered rates (events/s) combined, each for this long on a fresh server.</summary>
     public IReadOnlyList<int> SustainedSubscribers { get; init; } = [1, 10];
 
@@ -128,11 +131,14 @@ internal sealed record BenchSettings
                 case "--retention-entries":
                     settings = settings with { RetentionEntries = int.Parse(Value(args, ++i), CultureInfo.InvariantCulture) };
                     break;
+                case "--retention-newer":
+                    settings = settings with { RetentionNewerEntries = Value(args, ++i).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList() };
+                    break;
                 case "--subscribers-wide":
                     settings = settings with { WideFanOutSubscribers = int.Parse(Value(args, ++i), CultureInfo.InvariantCulture) };
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick, --compare, --sections 1,2,3,4,5,7,8,9,10,11, --direct-delivery true|false, --sustained-seconds N, --results DIR, --concurrency N, --subscribers-wide N, --retention-entries N, --scale-totals 2000,200000, --scale-seconds N, --micro.");
+                    throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick, --compare, --sections 1,2,3,4,5,7,8,9,10,11, --direct-delivery true|false, --sustained-seconds N, --results DIR, --concurrency N, --subscribers-wide N, --retention-entries N, --retention-newer N,N, --scale-totals 2000,200000, --scale-seconds N, --micro.");
             }
         }
 

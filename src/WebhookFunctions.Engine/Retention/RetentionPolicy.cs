@@ -19,6 +19,12 @@ public sealed class RetentionPolicy(IOptions<RetentionOptions> retention, IOptio
 
     public DateTimeOffset PoisonMessageCutoff => timeProvider.GetUtcNow() - retention.Value.PoisonMessages;
 
+    /// <summary>Whether self-hosted dead letters expire at all (<see cref="RetentionOptions.DeadLetters"/> is set).</summary>
+    public bool DeadLettersExpire => retention.Value.DeadLetters is not null;
+
+    /// <summary>Dead letters parked before this are expired; null while they are kept until replayed or purged.</summary>
+    public DateTimeOffset? DeadLetterCutoff => retention.Value.DeadLetters is { } kept ? timeProvider.GetUtcNow() - kept : null;
+
     /// <summary>An event (or a log entry of it) accepted at <paramref name="acceptedAt"/>; unknown acceptance never expires here.</summary>
     public bool IsEventExpired(DateTimeOffset? acceptedAt) => acceptedAt is { } at && at < EventCutoff;
 

@@ -19,7 +19,13 @@ internal sealed class ExpirySchedule(TableServiceClient tables, StorageNames nam
     private readonly PartitionBatchWriter writer = new(tables.GetTableClient(names.ExpiryTable));
 
     public Task ScheduleAsync(ExpiryKind kind, DateTimeOffset madeAt, string key, CancellationToken cancellationToken) =>
-        writer.UpsertAsync([new TableEntity(PartitionKey(kind, DateOnly.FromDateTime(madeAt.UtcDateTime)), key)], cancellationToken);
+        ScheduleAsync([Entry(kind, madeAt, key)], cancellationToken);
+
+    /// <summary>Writes the rows in transactions per day (upserts: a row written twice is one row).</summary>
+    public Task ScheduleAsync(IEnumerable<ExpiryEntry> entries, CancellationToken cancellationToken) =>
+        writer.UpsertAsync(entries.Select(e => new TableEntity(PartitionKey(e.Kind, e.Day), e.Key)), cancellationToken);
+
+    public static ExpiryEntry Entry(ExpiryKind kind, DateTimeOffset madeAt, string key) => new(kind, DateOnly.FromDateTime(madeAt.UtcDateTime), key);
 
     /// <summary>The oldest rows of <paramref name="kind"/> from days that ended by <paramref name="cutoff"/>.</summary>
     public async Task<IReadOnlyList<ExpiryEntry>> ListDueAsync(ExpiryKind kind, DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
@@ -48,6 +54,7 @@ internal sealed class ExpirySchedule(TableServiceClient tables, StorageNames nam
     {
         ExpiryKind.Event => "event|",
         ExpiryKind.IdempotencyKey => "idempotency|",
+        ExpiryKind.DeadLetter => "deadletter|",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

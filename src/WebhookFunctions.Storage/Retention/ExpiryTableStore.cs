@@ -13,6 +13,7 @@ namespace WebhookFunctions.Storage.Retention;
 /// renewed idempotency key is younger and stays). Per page of events, in this order: the by-subscription copies of
 /// the expired log entries (their keys come from the by-event rows), the by-event rows, the payload blob, the event
 /// row. A run stopped anywhere leaves the by-event rows of whatever copies remain, so the next run derives them again.
+/// Idempotency records and dead letters are single rows, each deleted under the ETag it was read with.
 /// </summary>
 internal sealed class ExpiryTableStore(TableServiceClient tables, BlobServiceClient blobs, StorageNames names, ExpirySchedule schedule) : IExpiryStore
 {
@@ -22,7 +23,9 @@ internal sealed class ExpiryTableStore(TableServiceClient tables, BlobServiceCli
     private readonly TableClient bySubscription = tables.GetTableClient(names.SubscriptionDeliveriesTable);
     private readonly TableClient idempotency = tables.GetTableClient(names.IdempotencyTable);
     private readonly TableClient poison = tables.GetTableClient(names.PoisonMessagesTable);
+    private readonly TableClient deadLetters = tables.GetTableClient(names.DeadLettersTable);
     private readonly BlobContainerClient payloads = blobs.GetBlobContainerClient(names.EventPayloadsContainer);
+    private readonly ScheduleBackfill backfill = new(tables, names, schedule);
 
     public Task<IReadOnlyList<ExpiryEntry>> ListDueAsync(ExpiryKind kind, DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
         schedule.ListDueAsync(kind, cutoff, limit, cancellationToken);
@@ -34,6 +37,7 @@ internal sealed class ExpiryTableStore(TableServiceClient tables, BlobServiceCli
     {
         var eventIds = entries.Where(e => e.Kind == ExpiryKind.Event).Select(e => e.Key).Distinct(StringComparer.Ordinal).ToList();
         var keyHashes = entries.Where(e => e.Kind == ExpiryKind.IdempotencyKey).Select(e => e.Key).Distinct(StringComparer.Ordinal).ToList();
+        var deadLetterKeys = entries.Where(e => e.Kind == ExpiryKind.DeadLetter).Select(e => e.Key).Distinct(StringComparer.Ordinal).ToList();
         var removed = new RemovedRecords();
         if (eventIds.Count > 0)
         {
@@ -45,8 +49,19 @@ internal sealed class ExpiryTableStore(TableServiceClient tables, BlobServiceCli
             removed += new RemovedRecords(IdempotencyRecords: await RemoveIdempotencyRecordsAsync(keyHashes, cutoff, cancellationToken));
         }
 
+        if (deadLetterKeys.Count > 0)
+        {
+            removed += new RemovedRecords(DeadLetters: await RemoveDeadLettersAsync(deadLetterKeys, cutoff, cancellationToken));
+        }
+
         return removed;
     }
+
+    public Task<BackfillStep> BackfillPageAsync(BackfillSource source, int limit, CancellationToken cancellationToken) =>
+        backfill.NextPageAsync(source, limit, cancellationToken);
+
+    public Task RestartBackfillAsync(BackfillSource source, CancellationToken cancellationToken) =>
+        backfill.RestartAsync(source, cancellationToken);
 
     public async Task<long> RemovePoisonMessagesAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
     {
@@ -144,24 +159,40 @@ internal sealed class ExpiryTableStore(TableServiceClient tables, BlobServiceCli
         }
     }
 
-    private async Task<long> RemoveIdempotencyRecordsAsync(List<string> keyHashes, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    /// <summary>Under the ETag read: a key renewed by a publish meanwhile stays.</summary>
+    private Task<long> RemoveIdempotencyRecordsAsync(List<string> keyHashes, DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        RemoveSingleRowsAsync(
+            idempotency,
+            keyHashes.Select(keyHash => (keyHash, IdempotencyTableStore.RowKey)),
+            record => record.GetDateTimeOffset("CreatedAt") is { } createdAt && createdAt < cutoff,
+            cancellationToken);
+
+    /// <summary>Under the ETag read: a delivery dead-lettered again meanwhile (replayed, failed again) stays.</summary>
+    private Task<long> RemoveDeadLettersAsync(List<string> scheduleKeys, DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        RemoveSingleRowsAsync(
+            deadLetters,
+            scheduleKeys.Select(DeadLetterEntityMapper.FromScheduleKey),
+            deadLetter => DeadLetterEntityMapper.DeadLetteredAt(deadLetter) < cutoff,
+            cancellationToken);
+
+    /// <summary>Reads each row and deletes it under that ETag if it is <paramref name="expired"/>; the count deleted.</summary>
+    private static async Task<long> RemoveSingleRowsAsync(TableClient table, IEnumerable<(string PartitionKey, string RowKey)> keys, Func<TableEntity, bool> expired, CancellationToken cancellationToken)
     {
         long removed = 0;
         await Parallel.ForEachAsync(
-            keyHashes,
+            keys,
             new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
-            async (keyHash, token) =>
+            async (key, token) =>
             {
-                var record = await idempotency.GetEntityIfExistsAsync<TableEntity>(keyHash, IdempotencyTableStore.RowKey, cancellationToken: token);
-                if (!record.HasValue || record.Value!.GetDateTimeOffset("CreatedAt") is not { } createdAt || createdAt >= cutoff)
+                var record = await table.GetEntityIfExistsAsync<TableEntity>(key.PartitionKey, key.RowKey, cancellationToken: token);
+                if (!record.HasValue || !expired(record.Value!))
                 {
                     return;
                 }
 
                 try
                 {
-                    // Under the ETag read: a key renewed by a publish meanwhile stays.
-                    var response = await idempotency.DeleteEntityAsync(keyHash, IdempotencyTableStore.RowKey, record.Value.ETag, token);
+                    var response = await table.DeleteEntityAsync(key.PartitionKey, key.RowKey, record.Value!.ETag, token);
                     if (response.Status != 404)
                     {
                         Interlocked.Increment(ref removed);

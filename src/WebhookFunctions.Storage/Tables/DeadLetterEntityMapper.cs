@@ -12,8 +12,10 @@ internal static class DeadLetterEntityMapper
 {
     public const string FanOutPartition = "fanout";
 
-    public static TableEntity ToEntity(DeadLetter deadLetter) => new(PartitionOf(deadLetter), deadLetter.EventId)
+    /// <summary>The entity, stamped with when it was dead-lettered (what its retention counts from).</summary>
+    public static TableEntity ToEntity(DeadLetter deadLetter, DateTimeOffset deadLetteredAt) => new(PartitionOf(deadLetter), deadLetter.EventId)
     {
+        ["DeadLetteredAt"] = deadLetteredAt,
         ["EventType"] = deadLetter.EventType,
         ["Reason"] = deadLetter.Reason.ToString(),
         ["Description"] = deadLetter.Description,
@@ -43,6 +45,22 @@ internal static class DeadLetterEntityMapper
             entity.GetString("TraceParent"),
             stage,
             entity.GetString("TenantId"));
+    }
+
+    /// <summary>When the stored dead letter was parked; those parked before this was recorded count from their last attempt.</summary>
+    public static DateTimeOffset DeadLetteredAt(TableEntity entity) =>
+        entity.GetDateTimeOffset("DeadLetteredAt") ?? entity.GetDateTimeOffset("LastAttemptAt") ?? DateTimeOffset.MinValue;
+
+    /// <summary>
+    /// The dead letter's key in the expiry schedule: "{partition}|{event id}". No partition holds a '|' (subscription
+    /// ids are <c>sub_</c> and hex), so the first one splits it again (<see cref="FromScheduleKey"/>).
+    /// </summary>
+    public static string ScheduleKey(string partitionKey, string rowKey) => partitionKey + "|" + rowKey;
+
+    public static (string PartitionKey, string RowKey) FromScheduleKey(string key)
+    {
+        var separator = key.IndexOf('|', StringComparison.Ordinal);
+        return separator < 0 ? throw new InvalidDataException($"'{key}' is not a dead letter's schedule key.") : (key[..separator], key[(separator + 1)..]);
     }
 
     /// <summary>The filter as OData, every value passed through CreateQueryFilter (quoted and escaped).</summary>

@@ -3,20 +3,39 @@ using RequestFailedException = Azure.RequestFailedException;
 using Azure.Data.Tables;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Retention;
+using WebhookFunctions.Storage.Retention;
 
 namespace WebhookFunctions.Storage.Tables;
 
 /// <summary>
 /// The self-hosted dead-letter store: a table, not a queue, because parked queue messages slow Azurite down for every
 /// queue in the account, and a table answers the listing, filter and replay queries directly.
+/// While dead letters expire (<see cref="RetentionOptions.DeadLetters"/>), each one's expiry schedule row is written
+/// before it; the sweeper removes it once it is past retention, unless it was dead-lettered again since.
 /// </summary>
-internal sealed class DeadLetterTableStore(TableServiceClient tables, StorageNames names) : IDeadLetterStore
+internal sealed class DeadLetterTableStore(TableServiceClient tables, StorageNames names, ExpirySchedule? schedule, RetentionPolicy retention) : IDeadLetterStore
 {
     private readonly TableClient table = tables.GetTableClient(names.DeadLettersTable);
 
+    /// <summary>A store whose dead letters are kept until replayed or purged (no expiry schedule).</summary>
+    public DeadLetterTableStore(TableServiceClient tables, StorageNames names)
+        : this(tables, names, schedule: null, RetentionPolicy.Default())
+    {
+    }
+
     /// <summary>Parks a dead letter; a second one for the same event and subscription replaces the first.</summary>
-    public async Task AddAsync(DeadLetter deadLetter, CancellationToken cancellationToken) =>
-        await table.UpsertEntityAsync(DeadLetterEntityMapper.ToEntity(deadLetter), TableUpdateMode.Replace, cancellationToken);
+    public async Task AddAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
+    {
+        var deadLetteredAt = retention.TimeProvider.GetUtcNow();
+        var entity = DeadLetterEntityMapper.ToEntity(deadLetter, deadLetteredAt);
+        if (schedule is not null && retention.DeadLettersExpire)
+        {
+            await schedule.ScheduleAsync(ExpiryKind.DeadLetter, deadLetteredAt, DeadLetterEntityMapper.ScheduleKey(entity.PartitionKey, entity.RowKey), cancellationToken);
+        }
+
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
 
     public Task<Page<DeadLetter>> ListAsync(DeadLetterFilter filter, int limit, string? continuationToken, CancellationToken cancellationToken)
     {
@@ -83,8 +102,9 @@ internal sealed class DeadLetterTableStore(TableServiceClient tables, StorageNam
                 // Under the ETag read: if the replayed job already failed again, its new dead letter stays.
                 await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, entity.ETag, CancellationToken.None);
             }
-            catch (RequestFailedException ex) when (ex.Status == 412)
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
             {
+                // 404: past retention, the sweeper removed it meanwhile; it was requeued all the same.
             }
         }
 

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using WebhookFunctions.Engine.DeadLetters;
 using WebhookFunctions.Engine.Delivery;
 using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Retention;
@@ -30,6 +31,7 @@ internal sealed class RetentionRig
         Log = new DeliveryLogTableStore(storage.Tables, storage.Names, storage.Schedule, Policy);
         IdempotencyKeys = new IdempotencyTableStore(storage.Tables, storage.Names, storage.Schedule);
         Poison = new PoisonMessageTableStore(storage.Tables, storage.Names, Clock);
+        DeadLetters = new DeadLetterTableStore(storage.Tables, storage.Names, storage.Schedule, Policy);
     }
 
     public FakeTimeProvider Clock { get; } = new(Start);
@@ -48,8 +50,11 @@ internal sealed class RetentionRig
 
     public PoisonMessageTableStore Poison { get; }
 
-    public static async Task<RetentionRig> CreateAsync(AzuriteFixture azurite, int pageSize = 100) =>
-        new(await TestStorage.CreateAsync(azurite), new RetentionOptions { PageSize = pageSize });
+    /// <summary>Schedules dead letters while <see cref="RetentionOptions.DeadLetters"/> is set (on <see cref="Options"/>, read at each call).</summary>
+    public DeadLetterTableStore DeadLetters { get; }
+
+    public static async Task<RetentionRig> CreateAsync(AzuriteFixture azurite, int pageSize = 100, TimeSpan? deadLetters = null) =>
+        new(await TestStorage.CreateAsync(azurite), new RetentionOptions { PageSize = pageSize, DeadLetters = deadLetters });
 
     /// <summary>A sweeper over these tables; <paramref name="policies"/> go into its own storage clients (to count or to fail requests).</summary>
     public RetentionSweeper Sweeper(AzuriteFixture azurite, params HttpPipelinePolicy[] policies)
@@ -80,6 +85,28 @@ internal sealed class RetentionRig
 
     public static DeliveryAttempt Attempt(string eventId, string subscriptionId, int attempt, DateTimeOffset at, DateTimeOffset? acceptedAt, AttemptOutcome outcome) =>
         new(eventId, subscriptionId, attempt, at, 10, outcome, outcome == AttemptOutcome.Delivered ? 200 : 503, null, null, null, acceptedAt);
+
+    /// <summary>Parks a dead letter of <paramref name="eventId"/> for <paramref name="subscriptionId"/> now.</summary>
+    public Task DeadLetterAsync(string eventId, string subscriptionId = "sub-a") =>
+        DeadLetters.AddAsync(
+            new DeadLetter(eventId, subscriptionId, "order.created", DeadLetterReason.MaxAttemptsExceeded, "gave up", 8, Clock.GetUtcNow().AddDays(-4), Clock.GetUtcNow(), 503, null, null),
+            CancellationToken.None);
+
+    /// <summary>The dead letters a reader of the API can list, as "event subscription".</summary>
+    public async Task<List<string>> ListedDeadLettersAsync() =>
+        [.. (await DeadLetters.ListAsync(new DeadLetterFilter(), 100, null, CancellationToken.None)).Items.Select(d => $"{d.EventId} {d.SubscriptionId}").Order(StringComparer.Ordinal)];
+
+    /// <summary>The expiry schedule's rows, as "PartitionKey/RowKey", without the backfill's checkpoints.</summary>
+    public async Task<List<string>> ScheduleRowsAsync() =>
+        [.. (await RowsAsync(Storage.Names.ExpiryTable)).Where(r => !r.StartsWith(ScheduleBackfill.CheckpointPartition + "/", StringComparison.Ordinal))];
+
+    /// <summary>Deletes the whole expiry schedule: what is stored now looks as if written before the schedule existed.</summary>
+    public async Task ForgetScheduleAsync()
+    {
+        var rows = (await RowsAsync(Storage.Names.ExpiryTable)).Select(r => r.Split('/')).Select(k => (k[0], k[1]));
+        await PartitionDeleter.DeleteAsync(Storage.Tables.GetTableClient(Storage.Names.ExpiryTable), rows, CancellationToken.None);
+        Assert.Empty(await RowsAsync(Storage.Names.ExpiryTable));
+    }
 
     /// <summary>Every row of a table, as "PartitionKey/RowKey", sorted.</summary>
     public async Task<List<string>> RowsAsync(string table)

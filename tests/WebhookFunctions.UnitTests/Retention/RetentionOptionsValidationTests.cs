@@ -62,6 +62,23 @@ public sealed class RetentionOptionsValidationTests
     }
 
     [Fact]
+    public void Dead_letters_are_kept_until_replayed_or_purged_unless_a_retention_is_set()
+    {
+        Assert.Null(Resolve([]).DeadLetters);
+        Assert.Equal(TimeSpan.FromDays(90), Resolve(new() { ["Retention:DeadLetters"] = "90.00:00:00" }).DeadLetters);
+    }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-1.00:00:00")]
+    public void A_dead_letter_retention_that_is_not_positive_stops_the_start(string retention)
+    {
+        var failure = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Retention:DeadLetters"] = retention }));
+
+        Assert.Contains("Retention:DeadLetters must be positive", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Invalid_delivery_settings_are_reported_once_by_the_delivery_options_alone()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Delivery:Jitter"] = "5" }).Build();

@@ -11,7 +11,7 @@ namespace WebhookFunctions.Engine.Publishing;
 /// </summary>
 public static class DirectPublishDeadlines
 {
-    public static readonly TimeSpan EventWrite = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan EventWrite = TimeSpan.FromSeconds(30);
 
     public static readonly TimeSpan Grace = TimeSpan.FromMinutes(2);
 

@@ -142,7 +142,10 @@ public sealed class WebhookSenderTests : IAsyncLifetime
             await context.Response.Body.FlushAsync(context.RequestAborted);
             await Answer.Hang.WriteAsync(context, []);
         }));
-        var sender = CreateSender(options => options.AttemptTimeout = TimeSpan.FromMilliseconds(500));
+
+        // Long enough for the status and the first bytes to arrive on a loaded machine (500 ms did not always suffice);
+        // the attempt still ends by this timeout, since the body never completes.
+        var sender = CreateSender(options => options.AttemptTimeout = TimeSpan.FromSeconds(5));
 
         var result = await sender.SendAsync(Request(url), CancellationToken.None);
 

@@ -8,7 +8,7 @@ namespace WebhookFunctions.Benchmarks.Infrastructure;
 /// A side probe of the storage emulator while a run goes on: every 100 ms one cheap call to the queue service (the
 /// properties of a queue of its own) and one to the table service (a point read that finds nothing), each timed.
 /// What the server does cannot slow these much; a call that takes seconds means the emulator itself stopped
-/// answering (Azurite's queue service runs a mark-and-sweep of its message store every 60 s). Not counted as the
+/// answering (Azurite's queue service sweeps its message store every 60 s: the likely cause). Not counted as the
 /// server's operations.
 /// </summary>
 internal sealed class AzuriteStallProbe : IAsyncDisposable

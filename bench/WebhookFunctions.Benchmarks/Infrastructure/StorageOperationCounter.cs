@@ -9,23 +9,13 @@ namespace WebhookFunctions.Benchmarks.Infrastructure;
 /// Counts every request the storage clients send (retries included), by kind: queue send/receive/delete/update,
 /// table write/batch/read/delete, blob. Added to the server's clients as a <c>StoragePipelinePolicy</c>.
 /// </summary>
-internal sealed class StorageOperationCounter(AzuritePorts ports) : HttpPipelinePolicy
+internal sealed class StorageOperationCounter(AzuritePorts ports) : HttpPipelineSynchronousPolicy
 {
     private readonly ConcurrentDictionary<string, long> counts = new(StringComparer.Ordinal);
 
     public IReadOnlyDictionary<string, long> Snapshot() => new Dictionary<string, long>(counts, StringComparer.Ordinal);
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Count(message.Request);
-        ProcessNext(message, pipeline);
-    }
-
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Count(message.Request);
-        return ProcessNextAsync(message, pipeline);
-    }
+    public override void OnSendingRequest(HttpMessage message) => Count(message.Request);
 
     /// <summary>The operations of each kind made between two snapshots.</summary>
     public static Dictionary<string, long> Difference(IReadOnlyDictionary<string, long> before, IReadOnlyDictionary<string, long> after) =>

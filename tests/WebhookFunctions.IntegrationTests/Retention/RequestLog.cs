@@ -5,23 +5,13 @@ using Azure.Core.Pipeline;
 namespace WebhookFunctions.IntegrationTests.Retention;
 
 /// <summary>Records every storage request a client sends, as "METHOD resource" (the last path segment, keys dropped).</summary>
-internal sealed class RequestLog : HttpPipelinePolicy
+internal sealed class RequestLog : HttpPipelineSynchronousPolicy
 {
     private readonly ConcurrentQueue<string> requests = new();
 
     public IReadOnlyList<string> Requests => [.. requests];
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Record(message.Request);
-        ProcessNext(message, pipeline);
-    }
-
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Record(message.Request);
-        return ProcessNextAsync(message, pipeline);
-    }
+    public override void OnSendingRequest(HttpMessage message) => Record(message.Request);
 
     private void Record(Request request)
     {

@@ -164,21 +164,11 @@ internal sealed class RetentionRig
 }
 
 /// <summary>Simulates a process dying mid-sweep: after <paramref name="allowed"/> deleting requests, every request fails.</summary>
-internal sealed class DieAfterDeletes(int allowed) : HttpPipelinePolicy
+internal sealed class DieAfterDeletes(int allowed) : HttpPipelineSynchronousPolicy
 {
     private int deletes;
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Check(message);
-        ProcessNext(message, pipeline);
-    }
-
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Check(message);
-        return ProcessNextAsync(message, pipeline);
-    }
+    public override void OnSendingRequest(HttpMessage message) => Check(message);
 
     private void Check(HttpMessage message)
     {

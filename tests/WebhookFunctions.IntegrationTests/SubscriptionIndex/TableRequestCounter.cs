@@ -8,7 +8,7 @@ namespace WebhookFunctions.IntegrationTests.SubscriptionIndex;
 /// Counts the table requests a client sends (retries included), by what they read: a point read of one subscription,
 /// a query of an index partition, anything else by method.
 /// </summary>
-internal sealed class TableRequestCounter : HttpPipelinePolicy
+internal sealed class TableRequestCounter : HttpPipelineSynchronousPolicy
 {
     public const string SubscriptionPointRead = "subscription point read";
     public const string IndexQuery = "index partition query";
@@ -19,17 +19,7 @@ internal sealed class TableRequestCounter : HttpPipelinePolicy
 
     public void Reset() => counts.Clear();
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Count(message.Request);
-        ProcessNext(message, pipeline);
-    }
-
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Count(message.Request);
-        return ProcessNextAsync(message, pipeline);
-    }
+    public override void OnSendingRequest(HttpMessage message) => Count(message.Request);
 
     private void Count(Request request) => counts.AddOrUpdate(KindOf(request), 1, (_, n) => n + 1);
 

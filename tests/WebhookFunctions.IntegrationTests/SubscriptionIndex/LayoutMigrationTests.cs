@@ -41,6 +41,38 @@ public sealed class LayoutMigrationTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Subscriptions_an_older_instance_writes_between_the_two_reads_are_reconciled()
+    {
+        var storage = await TestStorage.CreateAsync(azurite);
+        var plain = storage.Tables.GetTableClient(storage.Names.SubscriptionsTable);
+        await ResetToLayoutOneAsync(plain);
+        await WriteAsLayoutOneAsync(plain, count: 30);
+        var olderInstance = new BeforeSecondRead(async () =>
+        {
+            await plain.DeleteEntityAsync("subscription", "old-0003");
+            var repatterned = (await plain.GetEntityAsync<TableEntity>("subscription", "old-0004")).Value;
+            repatterned["EventTypes"] = """["invoice.*"]""";
+            await plain.UpdateEntityAsync(repatterned, repatterned.ETag, TableUpdateMode.Replace);
+            await WriteAsLayoutOneAsync(plain, count: 1, first: 9000);
+        });
+        var options = new TableClientOptions();
+        options.AddPolicy(olderInstance, Azure.Core.HttpPipelinePosition.PerCall);
+        var table = new TableClient(azurite.ConnectionString, storage.Names.SubscriptionsTable, options);
+
+        var report = await new SubscriptionIndexMigration(table, TimeProvider.System, new FakeLogger()).MigrateAsync(CancellationToken.None);
+
+        Assert.True(olderInstance.Fired);
+        Assert.Equal((30, 3), (report.Subscriptions, report.ReconciledAfterChange));
+        await IndexState.AssertConsistentAsync(plain);
+        var store = new SubscriptionTableStore(storage.Tables, storage.Names);
+        var orders = (await store.ListIndexedAsync(null, "order.*", CancellationToken.None)).Select(e => e.SubscriptionId).ToList();
+        Assert.DoesNotContain("old-0003", orders);
+        Assert.DoesNotContain("old-0004", orders);
+        Assert.Contains("old-9000", orders);
+        Assert.Equal(["old-0004"], (await store.ListIndexedAsync(null, "invoice.*", CancellationToken.None)).Select(e => e.SubscriptionId));
+    }
+
+    [Fact]
     public async Task Fan_out_on_a_migrated_table_finds_the_old_subscriptions()
     {
         var storage = await TestStorage.CreateAsync(azurite);
@@ -112,9 +144,9 @@ public sealed class LayoutMigrationTests(AzuriteFixture azurite)
     /// Entities exactly as layout 1's store wrote them: partition "subscription", the id as row key, the same
     /// properties, no TenantId (layout 1 had no tenants).
     /// </summary>
-    private static async Task<int> WriteAsLayoutOneAsync(TableClient table, int count)
+    private static async Task<int> WriteAsLayoutOneAsync(TableClient table, int count, int first = 0)
     {
-        for (var i = 0; i < count; i++)
+        for (var i = first; i < first + count; i++)
         {
             var entity = new TableEntity("subscription", $"old-{i:D4}")
             {
@@ -131,5 +163,28 @@ public sealed class LayoutMigrationTests(AzuriteFixture azurite)
         }
 
         return count;
+    }
+
+    /// <summary>Runs a write just before the migration's second query of the subscriptions, as an older instance still running might.</summary>
+    private sealed class BeforeSecondRead(Func<Task> write) : Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        private int queries;
+
+        public bool Fired { get; private set; }
+
+        public override async ValueTask ProcessAsync(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            var query = Uri.UnescapeDataString(message.Request.Uri.Query);
+            if (query.Contains("PartitionKey eq 'subscription'", StringComparison.Ordinal) && Interlocked.Increment(ref queries) == 2)
+            {
+                await write();
+                Fired = true;
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("The migration calls the asynchronous API only.");
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using WebhookFunctions.Engine.Subscriptions;
@@ -12,7 +13,9 @@ namespace WebhookFunctions.Storage.Tables.SubscriptionIndex;
 /// payload filters on its entries: an entry without a filter now means "no filter", so only the entries of filtered
 /// subscriptions are rewritten. Either way it then records the version. It is idempotent and safe on several
 /// instances at once: every instance may run it, each writes the same entries. A subscription written while the index
-/// is being written is caught by a second pass that compares ETags and reconciles what changed. Instances of an older
+/// is being written is caught by a second pass that compares ETags and reconciles what changed. It reads a page of
+/// subscriptions at a time and keeps only each one's ETag and index partitions between the passes, so a large table
+/// does not have to fit in memory. Instances of an older
 /// version still running while it happens do not keep the index as this version does: stop them first.
 /// </summary>
 internal sealed class SubscriptionIndexMigration(TableClient table, TimeProvider timeProvider, ILogger logger)
@@ -39,24 +42,44 @@ internal sealed class SubscriptionIndexMigration(TableClient table, TimeProvider
 
         var clock = Stopwatch.StartNew();
         logger.LogWarning("Subscriptions table layout {From} found; writing the subscription index for layout {To}", from, SubscriptionIndexLayout.CurrentVersion);
-        var first = await ReadAllAsync(cancellationToken);
-        var entries = first.Values
-            .Select(stored => stored.Subscription)
-            .Where(subscription => from < SubscriptionIndexLayout.UnfilteredIndexVersion || subscription.Filter is not null)
-            .SelectMany(subscription => SubscriptionIndexLayout.PartitionsOf(subscription).Select(partition => SubscriptionIndexLayout.IndexEntry(partition, subscription)))
-            .ToList();
-        await UpsertInBatchesAsync(entries, cancellationToken);
+        var firstRead = new Dictionary<string, ReadState>(StringComparer.Ordinal);
+        var entries = 0;
+        await foreach (var page in ReadPagesAsync(cancellationToken))
+        {
+            var pageEntries = new List<TableEntity>();
+            foreach (var (subscription, etag) in page)
+            {
+                var partitions = SubscriptionIndexLayout.PartitionsOf(subscription);
+                firstRead[subscription.Id] = new ReadState(etag, [.. partitions]);
+                if (from < SubscriptionIndexLayout.UnfilteredIndexVersion || subscription.Filter is not null)
+                {
+                    pageEntries.AddRange(partitions.Select(partition => SubscriptionIndexLayout.IndexEntry(partition, subscription)));
+                }
+            }
+
+            await UpsertInBatchesAsync(pageEntries, cancellationToken);
+            entries += pageEntries.Count;
+        }
 
         // Written by someone else while the entries above were built from the first read: reconcile those.
-        var second = await ReadAllAsync(cancellationToken);
-        var changed = first.Keys.Union(second.Keys)
-            .Where(id => !first.TryGetValue(id, out var before) || !second.TryGetValue(id, out var after) || before.ETag != after.ETag)
-            .ToList();
-        foreach (var id in changed)
+        var read = firstRead.Count;
+        var changed = new List<(string Id, HashSet<string> Partitions)>();
+        await foreach (var page in ReadPagesAsync(cancellationToken))
         {
-            var partitions = SubscriptionIndexLayout.PartitionsOf(first.GetValueOrDefault(id).Subscription)
-                .Union(SubscriptionIndexLayout.PartitionsOf(second.GetValueOrDefault(id).Subscription))
-                .ToHashSet(StringComparer.Ordinal);
+            foreach (var (subscription, etag) in page)
+            {
+                if (!firstRead.Remove(subscription.Id, out var before) || before.ETag != etag)
+                {
+                    var partitions = SubscriptionIndexLayout.PartitionsOf(subscription).ToHashSet(StringComparer.Ordinal);
+                    partitions.UnionWith(before?.Partitions ?? []);
+                    changed.Add((subscription.Id, partitions));
+                }
+            }
+        }
+
+        changed.AddRange(firstRead.Select(deleted => (deleted.Key, deleted.Value.Partitions.ToHashSet(StringComparer.Ordinal))));
+        foreach (var (id, partitions) in changed)
+        {
             await index.ReconcileAsync(id, partitions, cancellationToken);
         }
 
@@ -68,24 +91,25 @@ internal sealed class SubscriptionIndexMigration(TableClient table, TimeProvider
             },
             TableUpdateMode.Replace,
             cancellationToken);
-        var report = new MigrationReport(from, SubscriptionIndexLayout.CurrentVersion, first.Count, entries.Count, changed.Count, clock.Elapsed);
+        var report = new MigrationReport(from, SubscriptionIndexLayout.CurrentVersion, read, entries, changed.Count, clock.Elapsed);
         logger.LogWarning(
             "Subscriptions table migrated from layout {From} to {To}: read {Subscriptions} subscriptions, wrote {Entries} index entries, reconciled {Changed} written meanwhile, in {Elapsed}",
             report.FromVersion, report.ToVersion, report.Subscriptions, report.IndexEntries, report.ReconciledAfterChange, report.Elapsed);
         return report;
     }
 
-    private async Task<Dictionary<string, (Subscription Subscription, ETag ETag)>> ReadAllAsync(CancellationToken cancellationToken)
+    /// <summary>Every subscription, a page at a time, so memory holds one page and not the table.</summary>
+    private async IAsyncEnumerable<IReadOnlyList<(Subscription Subscription, ETag ETag)>> ReadPagesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var all = new Dictionary<string, (Subscription, ETag)>(StringComparer.Ordinal);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {SubscriptionEntityMapper.Partition}");
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).AsPages())
         {
-            all[entity.RowKey] = (SubscriptionEntityMapper.ToSubscription(entity), entity.ETag);
+            yield return page.Values.Select(entity => (SubscriptionEntityMapper.ToSubscription(entity), entity.ETag)).ToList();
         }
-
-        return all;
     }
+
+    /// <summary>What is kept of a subscription between the two reads: no more, so memory grows by little per subscription.</summary>
+    private sealed record ReadState(ETag ETag, string[] Partitions);
 
     // Most index partitions hold few entries (a tenant's pattern); a lone entry goes as a plain upsert, which costs the
     // service less than a one-entity transaction.

@@ -18,10 +18,8 @@ public sealed class LayoutMigrationTests(AzuriteFixture azurite)
     [Fact]
     public async Task Three_instances_starting_on_the_old_layout_build_the_index_once_over_and_record_the_version()
     {
-        var storage = await TestStorage.CreateAsync(azurite);
-        var table = storage.Tables.GetTableClient(storage.Names.SubscriptionsTable);
-        await ResetToLayoutOneAsync(table);
-        var written = await WriteAsLayoutOneAsync(table, count: 250);
+        var written = 250;
+        var (storage, table) = await LayoutOneTableAsync(written);
         var logs = new FakeLogCollector();
         var logger = new FakeLogger(logs);
 
@@ -43,10 +41,7 @@ public sealed class LayoutMigrationTests(AzuriteFixture azurite)
     [Fact]
     public async Task Subscriptions_an_older_instance_writes_between_the_two_reads_are_reconciled()
     {
-        var storage = await TestStorage.CreateAsync(azurite);
-        var plain = storage.Tables.GetTableClient(storage.Names.SubscriptionsTable);
-        await ResetToLayoutOneAsync(plain);
-        await WriteAsLayoutOneAsync(plain, count: 30);
+        var (storage, plain) = await LayoutOneTableAsync(subscriptions: 30);
         var olderInstance = new BeforeSecondRead(async () =>
         {
             await plain.DeleteEntityAsync("subscription", "old-0003");
@@ -75,10 +70,7 @@ public sealed class LayoutMigrationTests(AzuriteFixture azurite)
     [Fact]
     public async Task Fan_out_on_a_migrated_table_finds_the_old_subscriptions()
     {
-        var storage = await TestStorage.CreateAsync(azurite);
-        var table = storage.Tables.GetTableClient(storage.Names.SubscriptionsTable);
-        await ResetToLayoutOneAsync(table);
-        await WriteAsLayoutOneAsync(table, count: 10);
+        var (storage, table) = await LayoutOneTableAsync(subscriptions: 10);
 
         await new SubscriptionIndexMigration(table, TimeProvider.System, new FakeLogger()).MigrateAsync(CancellationToken.None);
 
@@ -113,9 +105,18 @@ public sealed class LayoutMigrationTests(AzuriteFixture azurite)
         Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), matching.ToDictionary(e => e.SubscriptionId, e => e.Filter?.Json).OrderBy(e => e.Key, StringComparer.Ordinal));
     }
 
-    /// <summary>TestStorage initialises the table at the current layout; take it back to what layout 1 had: nothing but subscriptions.</summary>
-    private static async Task ResetToLayoutOneAsync(TableClient table) =>
+    /// <summary>
+    /// A subscriptions table as layout 1 left it, holding <paramref name="subscriptions"/>. TestStorage initialises the
+    /// table at the current layout; this takes it back to nothing but subscriptions.
+    /// </summary>
+    private async Task<(TestStorage Storage, TableClient Table)> LayoutOneTableAsync(int subscriptions)
+    {
+        var storage = await TestStorage.CreateAsync(azurite);
+        var table = storage.Tables.GetTableClient(storage.Names.SubscriptionsTable);
         await table.DeleteEntityAsync(SubscriptionIndexLayout.LayoutPartition, SubscriptionIndexLayout.LayoutRowKey);
+        await WriteAsLayoutOneAsync(table, subscriptions);
+        return (storage, table);
+    }
 
     /// <summary>
     /// Subscriptions and their index as layout 2's store wrote them: the subscription entity as today (its Filter
@@ -144,7 +145,7 @@ public sealed class LayoutMigrationTests(AzuriteFixture azurite)
     /// Entities exactly as layout 1's store wrote them: partition "subscription", the id as row key, the same
     /// properties, no TenantId (layout 1 had no tenants).
     /// </summary>
-    private static async Task<int> WriteAsLayoutOneAsync(TableClient table, int count, int first = 0)
+    private static async Task WriteAsLayoutOneAsync(TableClient table, int count, int first = 0)
     {
         for (var i = first; i < first + count; i++)
         {
@@ -161,8 +162,6 @@ public sealed class LayoutMigrationTests(AzuriteFixture azurite)
             };
             await table.AddEntityAsync(entity);
         }
-
-        return count;
     }
 
     /// <summary>Runs a write just before the migration's second query of the subscriptions, as an older instance still running might.</summary>

@@ -15,8 +15,8 @@ namespace WebhookFunctions.Storage.Tables.SubscriptionIndex;
 /// instances at once: every instance may run it, each writes the same entries. A subscription written while the index
 /// is being written is caught by a second pass that compares ETags and reconciles what changed. It reads a page of
 /// subscriptions at a time and keeps only each one's ETag and index partitions between the passes, so a large table
-/// does not have to fit in memory. Instances of an older
-/// version still running while it happens do not keep the index as this version does: stop them first.
+/// does not have to fit in memory. Instances of an older version still running while it happens do not keep the index
+/// as this version does: stop them first.
 /// </summary>
 internal sealed class SubscriptionIndexMigration(TableClient table, TimeProvider timeProvider, ILogger logger)
 {

@@ -67,27 +67,37 @@ internal static class SubscriptionScaleSection
         var before = counter.Snapshot();
         var probe = await AzuriteStallProbe.StartAsync(connectionString);
 
+        long failedPublishes = 0;
         var publishing = LoadDrivers.OpenLoopAsync(settings.ScaleEventsPerSecond, events, async (i, scheduled) =>
         {
             var id = string.Create(CultureInfo.InvariantCulture, $"evt_{runId}_{i}");
-            scheduledAt[id] = scheduled;
-            await server.PublishAsync(id, EventType, EndToEndSection.DataJson, tenantId: TenantOf(targets[i]));
+            try
+            {
+                await server.PublishAsync(id, EventType, EndToEndSection.DataJson, tenantId: TenantOf(targets[i]));
+                scheduledAt[id] = scheduled;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException)
+            {
+                // Counted and reported: a rejected publish is part of what this load does to the server.
+                Interlocked.Increment(ref failedPublishes);
+            }
         });
         var creating = CreateDuringRunAsync(server, settings.ScaleCreatesDuringRun, new Uri(receiver.BaseAddress, $"/scale-new/{prefix}/"));
         await Task.WhenAll(publishing, creating);
+        var failedCreates = await creating;
 
-        var expected = events * 3;
+        var expected = scheduledAt.Count * 3;
         var allArrived = await EndToEndSection.WaitForAsync(() => receiver.CountUnder(pathPrefix) >= expected, TimeSpan.FromSeconds(120));
         var operations = StorageOperationCounter.Difference(before, counter.Snapshot());
         await probe.DisposeAsync();
         var arrivals = receiver.ArrivalsUnder(pathPrefix).Where(a => scheduledAt.ContainsKey(a.Key.Id)).ToList();
         var latencies = new Percentiles(arrivals.Select(a => Stopwatch.GetElapsedTime(scheduledAt[a.Key.Id], a.Value).TotalMilliseconds));
 
-        var perEvent = operations.Where(o => o.Key != OperationKinds.QueueReceive).Sum(o => o.Value) / (double)events;
-        var readsPerEvent = (operations.GetValueOrDefault(OperationKinds.TableRead) + operations.GetValueOrDefault(OperationKinds.SubscriptionsFullRead)) / (double)events;
-        table.Add(Name, $"{label}: storage operations per fan-out", perEvent, "ops/event", $"all kinds but polling receives, {arrivals.Count:N0}/{expected:N0} deliveries{(allArrived ? "" : " (timed out)")}");
+        var perEvent = operations.Where(o => o.Key != OperationKinds.QueueReceive).Sum(o => o.Value) / (double)Math.Max(1, scheduledAt.Count);
+        var readsPerEvent = (operations.GetValueOrDefault(OperationKinds.TableRead) + operations.GetValueOrDefault(OperationKinds.SubscriptionsFullRead)) / (double)Math.Max(1, scheduledAt.Count);
+        table.Add(Name, $"{label}: storage operations per fan-out", perEvent, "ops/event", $"all kinds but polling receives, {arrivals.Count:N0}/{expected:N0} deliveries{(allArrived ? "" : " (timed out)")}{(failedPublishes == 0 ? "" : $"; {failedPublishes:N0} of {events:N0} publishes FAILED")}");
         table.Add(Name, $"{label}: table reads per fan-out", readsPerEvent, "ops/event", "index lookups and point reads, cached per lookup");
-        table.Add(Name, $"{label}: subscriptions-partition pages read during the run", operations.GetValueOrDefault(OperationKinds.SubscriptionsFullRead), "requests", $"with {settings.ScaleCreatesDuringRun:N0} subscriptions created meanwhile; target 0");
+        table.Add(Name, $"{label}: subscriptions-partition pages read during the run", operations.GetValueOrDefault(OperationKinds.SubscriptionsFullRead), "requests", $"with {settings.ScaleCreatesDuringRun:N0} subscriptions created meanwhile{(failedCreates == 0 ? "" : $" ({failedCreates:N0} of them FAILED)")}; target 0");
         table.Add(Name, $"{label}: one full read of every subscription", fullReadPages, "requests", $"what the old snapshot cost per reload (every 5 s per instance, and after every write): {fullReadPages / (settings.ScaleEventsPerSecond * 5):0.##} per event at {settings.ScaleEventsPerSecond:0}/s from the timer alone");
         table.Add(Name, $"{label}: publish→delivery p50", latencies.At(50), "ms");
         table.Add(Name, $"{label}: publish→delivery p95", latencies.At(95), "ms");
@@ -138,9 +148,24 @@ internal static class SubscriptionScaleSection
         return pages;
     }
 
-    private static async Task CreateDuringRunAsync(RunningServer server, int count, Uri receiver) =>
+    /// <summary>Creates <paramref name="count"/> subscriptions through the API; returns how many failed.</summary>
+    private static async Task<int> CreateDuringRunAsync(RunningServer server, int count, Uri receiver)
+    {
+        var failed = 0;
         await Parallel.ForEachAsync(
             Enumerable.Range(0, count),
             new ParallelOptions { MaxDegreeOfParallelism = 4 },
-            async (i, _) => await server.SubscribeAsync(new Uri(receiver, i.ToString(CultureInfo.InvariantCulture)), "invoice.paid", tenantId: $"tenant-new-{i}"));
+            async (i, _) =>
+            {
+                try
+                {
+                    await server.SubscribeAsync(new Uri(receiver, i.ToString(CultureInfo.InvariantCulture)), "invoice.paid", tenantId: $"tenant-new-{i}");
+                }
+                catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            });
+        return failed;
+    }
 }

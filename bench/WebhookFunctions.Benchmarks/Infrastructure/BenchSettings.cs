@@ -92,7 +92,7 @@ internal sealed record BenchSettings
 
     /// <summary>
     /// --quick, --compare, --sections 1,2,4, --direct-delivery true|false, --results DIR, --concurrency N,
-    /// --subscribers-wide N, --scale-totals N,N, --scale-seconds N, --retention-entries N, --sustained-seconds N.
+    /// --subscribers-wide N, --scale-totals N,N, --scale-seconds N, --scale-rate N, --scale-creates N, --retention-entries N, --sustained-seconds N.
     /// </summary>
     /// <exception cref="ArgumentException">An unknown or malformed option.</exception>
     public static BenchSettings Parse(IReadOnlyList<string> args)
@@ -125,6 +125,12 @@ internal sealed record BenchSettings
                 case "--scale-totals":
                     settings = settings with { ScaleTotals = Value(args, ++i).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList() };
                     break;
+                case "--scale-creates":
+                    settings = settings with { ScaleCreatesDuringRun = int.Parse(Value(args, ++i), CultureInfo.InvariantCulture) };
+                    break;
+                case "--scale-rate":
+                    settings = settings with { ScaleEventsPerSecond = double.Parse(Value(args, ++i), CultureInfo.InvariantCulture) };
+                    break;
                 case "--scale-seconds":
                     settings = settings with { ScaleDuration = TimeSpan.FromSeconds(int.Parse(Value(args, ++i), CultureInfo.InvariantCulture)) };
                     break;
@@ -138,7 +144,7 @@ internal sealed record BenchSettings
                     settings = settings with { WideFanOutSubscribers = int.Parse(Value(args, ++i), CultureInfo.InvariantCulture) };
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick, --compare, --sections 1,2,3,4,5,7,8,9,10,11, --direct-delivery true|false, --sustained-seconds N, --results DIR, --concurrency N, --subscribers-wide N, --retention-entries N, --retention-newer N,N, --scale-totals 2000,200000, --scale-seconds N, --micro.");
+                    throw new ArgumentException($"Unknown option '{args[i]}'. Options: --quick, --compare, --sections 1,2,3,4,5,7,8,9,10,11, --direct-delivery true|false, --sustained-seconds N, --results DIR, --concurrency N, --subscribers-wide N, --retention-entries N, --retention-newer N,N, --scale-totals 2000,200000, --scale-seconds N, --scale-rate N, --scale-creates N, --micro.");
             }
         }
 

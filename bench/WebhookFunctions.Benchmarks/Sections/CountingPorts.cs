@@ -48,7 +48,7 @@ internal sealed class CountingDeliveryLog : IDeliveryLog
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<DeliveryAttempt>> ListForEventAsync(string eventId, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<DeliveryAttempt>> ListForEventAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<DeliveryAttempt>>([]);
 
     public Task<Page<DeliveryAttempt>> ListForSubscriptionAsync(string subscriptionId, int limit, string? continuationToken, CancellationToken cancellationToken) =>

@@ -11,6 +11,7 @@ public enum AttemptOutcome
 /// <summary>
 /// One POST to one subscription (or a skip), as written to the delivery log. <see cref="EventAcceptedAt"/>: when its
 /// event was accepted, which is what the entry's retention counts from (null when the event is unknown: then its own time).
+/// <see cref="ToSoleRecipient"/>: the subscription is its event's <see cref="Events.WebhookEvent.SoleRecipient"/>.
 /// </summary>
 public sealed record DeliveryAttempt(
     string EventId,
@@ -23,4 +24,5 @@ public sealed record DeliveryAttempt(
     string? Error,
     string? ResponseBody,
     DateTimeOffset? NextAttemptAt,
-    DateTimeOffset? EventAcceptedAt = null);
+    DateTimeOffset? EventAcceptedAt = null,
+    bool ToSoleRecipient = false);

@@ -90,7 +90,9 @@ public sealed class DeliveryProcessor(
                 cancellationToken);
         }
 
-        await deliveryLog.AppendAsync(attempts.Select(a => a with { EventAcceptedAt = webhookEvent.AcceptedAt }).ToList(), cancellationToken);
+        await deliveryLog.AppendAsync(
+            attempts.Select(a => a with { EventAcceptedAt = webhookEvent.AcceptedAt, ToSoleRecipient = a.SubscriptionId == webhookEvent.SoleRecipient }).ToList(),
+            cancellationToken);
         await settlement.SettleAsync(cancellationToken);
     }
 

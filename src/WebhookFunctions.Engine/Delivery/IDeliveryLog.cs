@@ -1,4 +1,5 @@
 using WebhookFunctions.Engine.Common;
+using WebhookFunctions.Engine.Events;
 
 namespace WebhookFunctions.Engine.Delivery;
 
@@ -7,7 +8,8 @@ public interface IDeliveryLog
 {
     Task AppendAsync(IReadOnlyList<DeliveryAttempt> attempts, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<DeliveryAttempt>> ListForEventAsync(string eventId, CancellationToken cancellationToken);
+    /// <summary>Every attempt of this stored event, to any subscription.</summary>
+    Task<IReadOnlyList<DeliveryAttempt>> ListForEventAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken);
 
     /// <exception cref="InvalidContinuationTokenException">The token did not come from this listing.</exception>
     Task<Page<DeliveryAttempt>> ListForSubscriptionAsync(string subscriptionId, int limit, string? continuationToken, CancellationToken cancellationToken);

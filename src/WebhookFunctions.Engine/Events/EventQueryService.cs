@@ -14,11 +14,11 @@ public sealed class EventQueryService(IEventStore events, IDeliveryLog deliveryL
 
     public async Task<Result<IReadOnlyList<DeliveryAttempt>>> ListDeliveriesAsync(string eventId, CancellationToken cancellationToken)
     {
-        if (await events.GetAsync(eventId, cancellationToken) is null)
+        if (await events.GetAsync(eventId, cancellationToken) is not { } webhookEvent)
         {
             return OperationError.NotFound($"Event '{eventId}'");
         }
 
-        return Result<IReadOnlyList<DeliveryAttempt>>.Success(await deliveryLog.ListForEventAsync(eventId, cancellationToken));
+        return Result<IReadOnlyList<DeliveryAttempt>>.Success(await deliveryLog.ListForEventAsync(webhookEvent, cancellationToken));
     }
 }

@@ -59,7 +59,7 @@ public sealed class DirectDeliveryRoute(
             return null;
         }
 
-        var stored = webhookEvent with { NoticeQueued = true };
+        var stored = webhookEvent with { NoticeQueued = true, SoleRecipient = recipientIds is [var only] ? only : null };
         if (recipientIds.Count == 0)
         {
             return await events.TryAddAsync(stored, cancellationToken);

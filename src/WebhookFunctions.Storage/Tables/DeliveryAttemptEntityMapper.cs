@@ -16,8 +16,11 @@ internal static class DeliveryAttemptEntityMapper
     public static string ByEventRowKey(DeliveryAttempt attempt) =>
         string.Create(CultureInfo.InvariantCulture, $"{attempt.SubscriptionId}|{attempt.Attempt:D5}");
 
-    public static string BySubscriptionRowKey(DeliveryAttempt attempt) =>
-        string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - attempt.At.UtcTicks:D19}|{attempt.EventId}|{attempt.Attempt:D5}");
+    public static string BySubscriptionRowKey(DeliveryAttempt attempt) => BySubscriptionRowKey(attempt.EventId, attempt.Attempt, attempt.At);
+
+    /// <summary>Sorted newest first by <paramref name="sortedAt"/>.</summary>
+    public static string BySubscriptionRowKey(string eventId, int attempt, DateTimeOffset sortedAt) =>
+        string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - sortedAt.UtcTicks:D19}|{eventId}|{attempt:D5}");
 
     /// <summary>The by-subscription copy's key, derived from either copy.</summary>
     public static (string PartitionKey, string RowKey) BySubscriptionKey(TableEntity entity)

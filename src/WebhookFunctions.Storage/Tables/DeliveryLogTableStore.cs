@@ -1,14 +1,16 @@
 using Azure.Data.Tables;
 using WebhookFunctions.Engine.Common;
 using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Retention;
 using WebhookFunctions.Storage.Retention;
 
 namespace WebhookFunctions.Storage.Tables;
 
 /// <summary>
-/// Every attempt written twice: by event (PK = event id) and by subscription (PK = subscription id, newest first).
-/// Writes are upserts, so a redelivered message recording the same attempt again does not fail. Concurrent appends to
+/// Every attempt written twice: by event (PK = event id) and by subscription (PK = subscription id, newest first),
+/// except a prompt first attempt at an event's sole recipient, written by subscription alone
+/// (<see cref="SoleRecipientFirstAttempt"/>). Writes are upserts, so a redelivered message recording the same attempt again does not fail. Concurrent appends to
 /// one partition (a busy subscription) share transactions. An entry expires with its event (its EventAcceptedAt):
 /// reads hide it from then on, and the event's expiry schedule row has the sweeper remove both copies. An entry of an
 /// unknown event (a job whose event had expired) gets a schedule row of its own.
@@ -27,10 +29,13 @@ internal sealed class DeliveryLogTableStore(TableServiceClient tables, StorageNa
             await schedule.ScheduleAsync(ExpiryKind.Event, unscheduled.At, unscheduled.EventId, cancellationToken);
         }
 
-        var eventEntities = attempts.Select(a => DeliveryAttemptEntityMapper.ToEntity(a, a.EventId, DeliveryAttemptEntityMapper.ByEventRowKey(a)));
-        var subscriptionEntities = attempts.Select(a => DeliveryAttemptEntityMapper.ToEntity(a, a.SubscriptionId, DeliveryAttemptEntityMapper.BySubscriptionRowKey(a)));
+        var loggedTwice = attempts.Where(a => !SoleRecipientFirstAttempt.Applies(a)).ToList();
+        var eventEntities = loggedTwice.Select(a => DeliveryAttemptEntityMapper.ToEntity(a, a.EventId, DeliveryAttemptEntityMapper.ByEventRowKey(a)));
+        var subscriptionEntities = loggedTwice
+            .Select(a => DeliveryAttemptEntityMapper.ToEntity(a, a.SubscriptionId, DeliveryAttemptEntityMapper.BySubscriptionRowKey(a)))
+            .Concat(attempts.Where(SoleRecipientFirstAttempt.Applies).Select(SoleRecipientFirstAttempt.ToEntity));
         await Task.WhenAll(
-            byEventWriter.UpsertAsync(eventEntities, cancellationToken),
+            loggedTwice.Count == 0 ? Task.CompletedTask : byEventWriter.UpsertAsync(eventEntities, cancellationToken),
             bySubscriptionWriter.UpsertAsync(subscriptionEntities, cancellationToken));
     }
 
@@ -40,19 +45,39 @@ internal sealed class DeliveryLogTableStore(TableServiceClient tables, StorageNa
         bySubscriptionWriter.Dispose();
     }
 
-    public async Task<IReadOnlyList<DeliveryAttempt>> ListForEventAsync(string eventId, CancellationToken cancellationToken)
+    /// <summary>By subscription, then attempt.</summary>
+    public async Task<IReadOnlyList<DeliveryAttempt>> ListForEventAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
+        var soleRecipientAttempt = ReadSoleRecipientFirstAttemptAsync(webhookEvent, cancellationToken);
         var attempts = new List<DeliveryAttempt>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {eventId}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {webhookEvent.Id}");
         await foreach (var entity in byEvent.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
-            if (!retention.IsEventExpired(DeliveryAttemptEntityMapper.EventAcceptedAt(entity)))
-            {
-                attempts.Add(DeliveryAttemptEntityMapper.ToAttempt(entity));
-            }
+            attempts.Add(DeliveryAttemptEntityMapper.ToAttempt(entity));
         }
 
-        return attempts;
+        if (await soleRecipientAttempt is { } first)
+        {
+            attempts.Add(first);
+        }
+
+        return attempts
+            .Where(a => !retention.IsEventExpired(a.EventAcceptedAt))
+            .OrderBy(a => a.SubscriptionId, StringComparer.Ordinal)
+            .ThenBy(a => a.Attempt)
+            .ThenBy(a => a.At)
+            .ToList();
+    }
+
+    private async Task<DeliveryAttempt?> ReadSoleRecipientFirstAttemptAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
+    {
+        if (SoleRecipientFirstAttempt.KeyOf(webhookEvent) is not { } key)
+        {
+            return null;
+        }
+
+        var entity = await bySubscription.GetEntityIfExistsAsync<TableEntity>(key.PartitionKey, key.RowKey, cancellationToken: cancellationToken);
+        return entity.HasValue ? DeliveryAttemptEntityMapper.ToAttempt(entity.Value!) : null;
     }
 
     /// <summary>A page may hold fewer than <paramref name="limit"/> items where expired entries await the sweeper.</summary>

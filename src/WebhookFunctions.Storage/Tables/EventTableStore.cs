@@ -37,6 +37,7 @@ internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClie
             ["Source"] = webhookEvent.Source,
             ["TraceParent"] = webhookEvent.TraceParent,
             ["TenantId"] = webhookEvent.TenantId,
+            ["SoleRecipient"] = webhookEvent.SoleRecipient,
         };
         if (webhookEvent.NoticeQueued)
         {
@@ -127,7 +128,8 @@ internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClie
             entity.GetString("TraceParent"),
             entity.GetBoolean("NoticeQueued") ?? false,
             entity.GetString("TenantId"),
-            AcceptedAt(entity));
+            AcceptedAt(entity),
+            entity.GetString("SoleRecipient"));
     }
 
     public async Task MarkNoticeQueuedAsync(string eventId, CancellationToken cancellationToken) =>

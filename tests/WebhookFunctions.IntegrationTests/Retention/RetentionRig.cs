@@ -73,6 +73,23 @@ internal sealed class RetentionRig
         Assert.True(await Events.TryAddAsync(webhookEvent, CancellationToken.None));
     }
 
+    /// <summary>
+    /// As publish's direct path stores an event with one recipient, and as delivery logs it: attempt 1 at once (logged by
+    /// subscription alone), attempt 2 an hour later (the clock is not moved).
+    /// </summary>
+    public async Task PublishToSoleRecipientAsync(string eventId, string subscriptionId)
+    {
+        var acceptedAt = Clock.GetUtcNow();
+        var webhookEvent = new WebhookEvent(eventId, "order.created", acceptedAt, null, null, "{\"n\":1}"u8.ToArray(), null, AcceptedAt: acceptedAt, SoleRecipient: subscriptionId);
+        Assert.True(await Events.TryAddAsync(webhookEvent, CancellationToken.None));
+        await Log.AppendAsync(
+            [
+                Attempt(eventId, subscriptionId, 1, acceptedAt.AddMilliseconds(5), acceptedAt, AttemptOutcome.Failed) with { ToSoleRecipient = true },
+                Attempt(eventId, subscriptionId, 2, acceptedAt.AddHours(1), acceptedAt, AttemptOutcome.Delivered) with { ToSoleRecipient = true },
+            ],
+            CancellationToken.None);
+    }
+
     /// <summary>Attempt 1 now and attempt 2 an hour later (the clock is not moved), for each subscription.</summary>
     public Task DeliverAsync(string eventId, DateTimeOffset acceptedAt, params string[] subscriptionIds) =>
         Log.AppendAsync(
@@ -138,12 +155,13 @@ internal sealed class RetentionRig
         var seen = new List<string>();
         foreach (var eventId in eventIds)
         {
-            if (await Events.GetAsync(eventId, CancellationToken.None) is not null)
+            var stored = await Events.GetAsync(eventId, CancellationToken.None);
+            if (stored is not null)
             {
                 seen.Add("event " + eventId);
             }
 
-            seen.AddRange((await Log.ListForEventAsync(eventId, CancellationToken.None)).Select(a => $"by-event {a.EventId} {a.SubscriptionId} #{a.Attempt}"));
+            seen.AddRange((await Log.ListForEventAsync(stored ?? LoggedEvent.WithId(eventId), CancellationToken.None)).Select(a => $"by-event {a.EventId} {a.SubscriptionId} #{a.Attempt}"));
         }
 
         foreach (var subscriptionId in subscriptionIds)

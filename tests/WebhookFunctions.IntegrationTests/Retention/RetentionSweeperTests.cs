@@ -50,6 +50,40 @@ public sealed class RetentionSweeperTests(AzuriteFixture azurite)
         Assert.Equal(new RemovedRecords(), again.Removed);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task A_first_attempt_logged_by_subscription_alone_is_swept_with_its_event_even_after_a_sweep_that_died(int deletesBeforeDeath)
+    {
+        var rig = await RetentionRig.CreateAsync(azurite);
+        await rig.PublishToSoleRecipientAsync("old-1", "sub-a");
+        rig.Clock.Advance(TimeSpan.FromDays(20));
+        await rig.PublishToSoleRecipientAsync("young-1", "sub-a");
+        Assert.Equal(["young-1/sub-a|00002"], (await rig.RowsAsync(rig.Storage.Names.DeliveryAttemptsTable)).Where(r => r.StartsWith("young-1/", StringComparison.Ordinal)));
+        var youngRows = (await rig.RowsAsync(rig.Storage.Names.SubscriptionDeliveriesTable)).Where(r => r.Contains("|young-1|", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, youngRows.Count);
+        rig.Clock.Advance(TimeSpan.FromDays(11));
+        Assert.Equal(["by-event young-1 sub-a #1", "by-event young-1 sub-a #2", "event young-1"], await rig.VisibleAsync(["old-1", "young-1"], []));
+        await rig.Sweeper(azurite).BackfillAsync(CancellationToken.None);
+        if (deletesBeforeDeath > 0)
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => rig.Sweeper(azurite, new DieAfterDeletes(deletesBeforeDeath)).SweepAsync(CancellationToken.None));
+        }
+
+        var report = await rig.Sweeper(azurite).SweepAsync(CancellationToken.None);
+
+        Assert.False(report.MoreDue);
+        Assert.Equal(["young-1/"], await rig.RowsAsync(rig.Storage.Names.EventsTable));
+        Assert.Equal(["young-1/sub-a|00002"], await rig.RowsAsync(rig.Storage.Names.DeliveryAttemptsTable));
+        Assert.Equal(youngRows, await rig.RowsAsync(rig.Storage.Names.SubscriptionDeliveriesTable));
+        if (deletesBeforeDeath == 0)
+        {
+            Assert.Equal(new RemovedRecords(Events: 1, DeliveryLogEntries: 2), report.Removed);
+        }
+    }
+
     [Fact]
     public async Task Readers_stop_seeing_an_expired_event_and_its_whole_log_at_its_cutoff_before_any_sweep()
     {

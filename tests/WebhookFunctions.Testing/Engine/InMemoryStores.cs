@@ -108,8 +108,8 @@ public sealed class InMemoryDeliveryLog : IDeliveryLog
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<DeliveryAttempt>> ListForEventAsync(string eventId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<DeliveryAttempt>>(Attempts.Where(a => a.EventId == eventId).ToList());
+    public Task<IReadOnlyList<DeliveryAttempt>> ListForEventAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<DeliveryAttempt>>(Attempts.Where(a => a.EventId == webhookEvent.Id).ToList());
 
     public Task<Page<DeliveryAttempt>> ListForSubscriptionAsync(string subscriptionId, int limit, string? continuationToken, CancellationToken cancellationToken) =>
         Task.FromResult(new Page<DeliveryAttempt>(Attempts.Where(a => a.SubscriptionId == subscriptionId).OrderByDescending(a => a.At).Take(limit).ToList(), null));

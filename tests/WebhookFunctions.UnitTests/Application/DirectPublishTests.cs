@@ -35,7 +35,27 @@ public sealed class DirectPublishTests : IDisposable
         Assert.Equal((receipt.Value!.Id, 1, harness.Clock.GetUtcNow()), (job.EventId, job.Attempt, job.QueuedBeforeEventAt));
         Assert.Equal([subscription.Id], job.SubscriptionIds);
         Assert.True(harness.Events.Items[receipt.Value.Id].NoticeQueued);
+        Assert.Equal(subscription.Id, harness.Events.Items[receipt.Value.Id].SoleRecipient);
         Assert.Empty(harness.Transport.Notices);
+    }
+
+    [Fact]
+    public async Task Only_the_sole_recipient_of_an_event_has_its_attempts_marked_as_such()
+    {
+        var only = await harness.SubscribeAsync("one.example", "order.created");
+        var both = await harness.SubscribeAsync("two.example", "invoice.paid");
+        await harness.SubscribeAsync("three.example", "invoice.paid");
+        var toOne = await PublishAsync("order.created");
+        var toTwo = await PublishAsync("invoice.paid");
+        Assert.Null(harness.Events.Items[toTwo.Value!.Id].SoleRecipient);
+        var jobs = direct.Jobs.ToList();
+        Assert.Equal(2, jobs[1].SubscriptionIds.Count);
+
+        await harness.ProcessAsync(jobs[0] with { SubscriptionIds = [only.Id, both.Id] }); // A job naming another subscription too.
+        await harness.ProcessAsync(jobs[1]);
+
+        Assert.Equal(4, harness.Log.Attempts.Count);
+        Assert.Equal([(toOne.Value!.Id, only.Id)], harness.Log.Attempts.Where(a => a.ToSoleRecipient).Select(a => (a.EventId, a.SubscriptionId)));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Text;
+using System.Text.RegularExpressions;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using WebhookFunctions.Development;
@@ -7,9 +9,10 @@ namespace WebhookFunctions.Benchmarks.Infrastructure;
 
 /// <summary>
 /// Counts every request the storage clients send (retries included), by kind: queue send/receive/delete/update,
-/// table write/batch/read/delete, blob. Added to the server's clients as a <c>StoragePipelinePolicy</c>.
+/// table write/batch/read/delete, blob; a table batch also by the table it writes to (named in its body, not its
+/// address). Added to the server's clients as a <c>StoragePipelinePolicy</c>.
 /// </summary>
-internal sealed class StorageOperationCounter(AzuritePorts ports) : HttpPipelineSynchronousPolicy
+internal sealed partial class StorageOperationCounter(AzuritePorts ports) : HttpPipelineSynchronousPolicy
 {
     private readonly ConcurrentDictionary<string, long> counts = new(StringComparer.Ordinal);
 
@@ -45,7 +48,7 @@ internal sealed class StorageOperationCounter(AzuritePorts ports) : HttpPipeline
         {
             return method switch
             {
-                "POST" when path.EndsWith("$batch", StringComparison.Ordinal) => OperationKinds.TableBatch,
+                "POST" when path.EndsWith("$batch", StringComparison.Ordinal) => $"{OperationKinds.TableBatch} ({BatchTableOf(request)})",
                 "POST" or "PUT" or "PATCH" or "MERGE" => OperationKinds.TableWrite,
                 "GET" when IsFullSubscriptionsRead(request) => OperationKinds.SubscriptionsFullRead,
                 "GET" => OperationKinds.TableRead,
@@ -55,6 +58,21 @@ internal sealed class StorageOperationCounter(AzuritePorts ports) : HttpPipeline
 
         return OperationKinds.Blob;
     }
+
+    /// <summary>The table a transaction writes to, without the run's name prefix: the path of its first operation.</summary>
+    private static string BatchTableOf(Request request)
+    {
+        using var body = new MemoryStream();
+        request.Content?.WriteTo(body, CancellationToken.None);
+        var match = BatchOperationTable().Match(Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length));
+        var table = match.Success ? match.Groups["table"].Value : "?";
+        return TableNames.FirstOrDefault(name => table.EndsWith(name, StringComparison.Ordinal)) ?? table;
+    }
+
+    private static readonly string[] TableNames = ["subscriptiondeliveries", "deliveryattempts", "subscriptions", "events", "expiry", "idempotency", "deadletters", "poisonmessages"];
+
+    [GeneratedRegex(@"^(?:POST|PUT|PATCH|MERGE|DELETE) \S*/(?<table>[A-Za-z0-9]+)(?:\(|\s)", RegexOptions.Multiline)]
+    private static partial Regex BatchOperationTable();
 
     /// <summary>A query over the subscriptions' own partition: a page of a read of every subscription (or of the paged listing).</summary>
     private static bool IsFullSubscriptionsRead(Request request) =>

@@ -17,13 +17,18 @@ internal sealed class ExpirySchedule(TableServiceClient tables, StorageNames nam
     private const string DayFormat = "yyyyMMdd";
     private readonly TableClient table = tables.GetTableClient(names.ExpiryTable);
     private readonly PartitionBatchWriter writer = new(tables.GetTableClient(names.ExpiryTable));
+    private readonly PartitionBatchWriter withDeliveryLog = new(tables.GetTableClient(names.ExpiryTable), DeliveryLogTableStore.WriteLinger);
 
     public Task ScheduleAsync(ExpiryKind kind, DateTimeOffset madeAt, string key, CancellationToken cancellationToken) =>
         ScheduleAsync([Entry(kind, madeAt, key)], cancellationToken);
 
     /// <summary>Writes the rows in transactions per day (upserts: a row written twice is one row).</summary>
     public Task ScheduleAsync(IEnumerable<ExpiryEntry> entries, CancellationToken cancellationToken) =>
-        writer.UpsertAsync(entries.Select(e => new TableEntity(PartitionKey(e.Kind, e.Day), e.Key)), cancellationToken);
+        writer.UpsertAsync(entries.Select(ToEntity), cancellationToken);
+
+    /// <summary>As <see cref="ScheduleAsync(IEnumerable{ExpiryEntry}, CancellationToken)"/>, lingering as the delivery log's writes do.</summary>
+    public Task ScheduleWithDeliveryLogAsync(IEnumerable<ExpiryEntry> entries, CancellationToken cancellationToken) =>
+        withDeliveryLog.UpsertAsync(entries.Select(ToEntity), cancellationToken);
 
     public static ExpiryEntry Entry(ExpiryKind kind, DateTimeOffset madeAt, string key) => new(kind, DateOnly.FromDateTime(madeAt.UtcDateTime), key);
 
@@ -48,7 +53,13 @@ internal sealed class ExpirySchedule(TableServiceClient tables, StorageNames nam
     public Task CompleteAsync(IReadOnlyList<ExpiryEntry> entries, CancellationToken cancellationToken) =>
         PartitionDeleter.DeleteAsync(table, entries.Select(e => (PartitionKey(e.Kind, e.Day), e.Key)), cancellationToken);
 
-    public void Dispose() => writer.Dispose();
+    public void Dispose()
+    {
+        writer.Dispose();
+        withDeliveryLog.Dispose();
+    }
+
+    private static TableEntity ToEntity(ExpiryEntry entry) => new(PartitionKey(entry.Kind, entry.Day), entry.Key);
 
     private static string Prefix(ExpiryKind kind) => kind switch
     {

@@ -12,7 +12,7 @@ namespace WebhookFunctions.Storage.Retention;
 /// Removes what the expiry schedule names, each piece only if it is older than the cutoff (a reused event id or a
 /// renewed idempotency key is younger and stays). Per page of events, in this order: the by-subscription copies of
 /// the expired log entries (their keys come from the by-event rows, and from the event row for the one entry logged
-/// by subscription alone, <see cref="SoleRecipientFirstAttempt"/>), the by-event rows, the payload blob, the event
+/// by subscription alone, <see cref="SoleRecipientEvents"/>), the by-event rows, the payload blob, the event
 /// row. A run stopped anywhere leaves the rows that the remaining copies' keys come from, so the next run derives them again.
 /// Idempotency records and dead letters are single rows, each deleted under the ETag it was read with.
 /// </summary>
@@ -123,7 +123,7 @@ internal sealed class ExpiryTableStore(TableServiceClient tables, BlobServiceCli
             });
 
         var expiredLogRows = found.SelectMany(f => f.ExpiredLog).ToList();
-        var loggedBySubscriptionAlone = found.Select(f => f.Event).OfType<TableEntity>().Select(SoleRecipientFirstAttempt.KeyOf).OfType<(string, string)>();
+        var loggedBySubscriptionAlone = found.Select(f => f.Event).OfType<TableEntity>().Select(SoleRecipientEvents.KeyOf).OfType<(string, string)>();
         var logEntries = await PartitionDeleter.DeleteAsync(bySubscription, loggedBySubscriptionAlone, cancellationToken);
         await PartitionDeleter.DeleteAsync(bySubscription, expiredLogRows.Select(DeliveryAttemptEntityMapper.BySubscriptionKey), cancellationToken);
         logEntries += await PartitionDeleter.DeleteAsync(byEvent, expiredLogRows.Select(r => (r.PartitionKey, r.RowKey)), cancellationToken);

@@ -10,7 +10,8 @@ namespace WebhookFunctions.Storage.Tables;
 /// <summary>
 /// Accepted events, one per partition. Data up to <see cref="InlineDataLimit"/> is a binary property (the service's
 /// limit is 64 KiB); larger data goes to a blob that the entity names (claim check). Each event's expiry schedule row
-/// is written before the event. An id whose event has expired but is not yet swept may be used again: the new event
+/// is written before the event (an event with a sole recipient leaves it to its delivery log:
+/// <see cref="SoleRecipientEvents"/>). An id whose event has expired but is not yet swept may be used again: the new event
 /// replaces the old under its ETag.
 /// </summary>
 internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClient blobs, StorageNames names, ExpirySchedule schedule, RetentionPolicy retention) : IEventStore
@@ -27,7 +28,11 @@ internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClie
     public async Task<bool> TryAddAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
         var acceptedAt = webhookEvent.AcceptedAt ?? retention.TimeProvider.GetUtcNow();
-        await schedule.ScheduleAsync(ExpiryKind.Event, acceptedAt, webhookEvent.Id, cancellationToken);
+        if (!SoleRecipientEvents.IsScheduledByItsLog(webhookEvent))
+        {
+            await schedule.ScheduleAsync(ExpiryKind.Event, acceptedAt, webhookEvent.Id, cancellationToken);
+        }
+
         var entity = new TableEntity(webhookEvent.Id, RowKey)
         {
             ["AcceptedAt"] = acceptedAt,

@@ -7,9 +7,10 @@ namespace WebhookFunctions.Storage.Tables;
 /// Upserts into one table in transactions per partition, coalescing concurrent callers (group commit): while a
 /// partition's transaction is in flight, entities arriving for it wait and go together in the next one (up to 100).
 /// Each caller returns once all of its own entities are stored, or throws what one of their transactions threw.
-/// No timer: a lone write goes at once, so coalescing costs no latency.
+/// Without a <paramref name="linger"/> a lone write goes at once, so coalescing costs no latency; with one, the first
+/// write to an idle partition waits that long for others to share its transaction (where a writer's caller can wait).
 /// </summary>
-internal sealed class PartitionBatchWriter(TableClient table) : IDisposable
+internal sealed class PartitionBatchWriter(TableClient table, TimeSpan linger = default) : IDisposable
 {
     private const int MaxBatchSize = 100;
     private const int MaxConcurrentTransactions = 32;
@@ -57,6 +58,11 @@ internal sealed class PartitionBatchWriter(TableClient table) : IDisposable
 
     private async Task FlushAsync(string partitionKey, PartitionQueue queue)
     {
+        if (linger > TimeSpan.Zero)
+        {
+            await Task.Delay(linger);
+        }
+
         while (true)
         {
             await transactions.WaitAsync();

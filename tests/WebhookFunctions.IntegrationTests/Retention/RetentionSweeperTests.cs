@@ -85,6 +85,19 @@ public sealed class RetentionSweeperTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task An_event_with_a_sole_recipient_gets_its_schedule_row_from_its_delivery_log()
+    {
+        var rig = await RetentionRig.CreateAsync(azurite);
+        var acceptedAt = rig.Clock.GetUtcNow();
+
+        Assert.True(await rig.Events.TryAddAsync(new Engine.Events.WebhookEvent("evt-1", "order.created", acceptedAt, null, null, "{}"u8.ToArray(), null, AcceptedAt: acceptedAt, SoleRecipient: "sub-a"), CancellationToken.None));
+        Assert.Empty(await rig.ScheduleRowsAsync());
+
+        await rig.Log.AppendAsync([RetentionRig.Attempt("evt-1", "sub-a", 1, acceptedAt.AddMilliseconds(3), acceptedAt, Engine.Delivery.AttemptOutcome.Delivered) with { ToSoleRecipient = true }], CancellationToken.None);
+        Assert.Equal(["event|20260110/evt-1"], await rig.ScheduleRowsAsync());
+    }
+
+    [Fact]
     public async Task Readers_stop_seeing_an_expired_event_and_its_whole_log_at_its_cutoff_before_any_sweep()
     {
         var rig = await RetentionRig.CreateAsync(azurite);

@@ -44,6 +44,32 @@ public sealed class PartitionBatchWriterConcurrencyTests(AzuriteFixture azurite)
         Assert.InRange(table.Transactions, Partitions.Length, Callers / 4);
     }
 
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(200, 1)]
+    public async Task With_a_linger_writes_to_an_idle_partition_a_moment_apart_share_one_transaction(int lingerMilliseconds, int expectedTransactions)
+    {
+        using var writer = new PartitionBatchWriter(table, TimeSpan.FromMilliseconds(lingerMilliseconds));
+        var writes = new List<Task>();
+
+        for (var caller = 0; caller < 5; caller++)
+        {
+            writes.Add(writer.UpsertAsync([new TableEntity("p0", $"r{caller}") { ["Value"] = "v" }], CancellationToken.None));
+            if (lingerMilliseconds == 0)
+            {
+                await writes[^1]; // Without a linger, one after the other: nothing is in flight to join.
+            }
+            else
+            {
+                await Task.Delay(10);
+            }
+        }
+
+        await Task.WhenAll(writes);
+        Assert.Equal(5, (await table.QueryAsync<TableEntity>().ToListAsync()).Count);
+        Assert.Equal(expectedTransactions, table.Transactions);
+    }
+
     [Fact]
     public async Task A_row_key_written_by_concurrent_callers_holds_the_last_callers_value()
     {

@@ -39,6 +39,20 @@ public sealed class LayoutMigrationTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_new_empty_table_records_the_layout_without_a_warning()
+    {
+        var (_, table) = await LayoutOneTableAsync(subscriptions: 0);
+        var logs = new FakeLogCollector();
+
+        var report = await new SubscriptionIndexMigration(table, TimeProvider.System, new FakeLogger(logs)).MigrateAsync(CancellationToken.None);
+
+        Assert.Equal((1, 3, 0), (report.FromVersion, report.ToVersion, report.Subscriptions));
+        Assert.Equal(3, await new SubscriptionIndexMigration(table, TimeProvider.System, new FakeLogger()).ReadVersionAsync(CancellationToken.None));
+        Assert.DoesNotContain(logs.GetSnapshot(), record => record.Level >= LogLevel.Warning);
+        Assert.Contains(logs.GetSnapshot(), record => record.Message.Contains("holds no subscriptions", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Subscriptions_an_older_instance_writes_between_the_two_reads_are_reconciled()
     {
         var (storage, plain) = await LayoutOneTableAsync(subscriptions: 30);

@@ -41,11 +41,15 @@ internal sealed class SubscriptionIndexMigration(TableClient table, TimeProvider
         }
 
         var clock = Stopwatch.StartNew();
-        logger.LogWarning("Subscriptions table layout {From} found; writing the subscription index for layout {To}", from, SubscriptionIndexLayout.CurrentVersion);
         var firstRead = new Dictionary<string, ReadState>(StringComparer.Ordinal);
         var entries = 0;
         await foreach (var page in ReadPagesAsync(cancellationToken))
         {
+            if (firstRead.Count == 0 && page.Count > 0)
+            {
+                logger.LogWarning("Subscriptions table layout {From} found; writing the subscription index for layout {To}", from, SubscriptionIndexLayout.CurrentVersion);
+            }
+
             var pageEntries = new List<TableEntity>();
             foreach (var (subscription, etag) in page)
             {
@@ -92,6 +96,13 @@ internal sealed class SubscriptionIndexMigration(TableClient table, TimeProvider
             TableUpdateMode.Replace,
             cancellationToken);
         var report = new MigrationReport(from, SubscriptionIndexLayout.CurrentVersion, read, entries, changed.Count, clock.Elapsed);
+        if (read == 0 && changed.Count == 0)
+        {
+            // A new table (a first start), not an upgrade: nothing for an operator to look at.
+            logger.LogInformation("Subscriptions table holds no subscriptions; layout {To} recorded", report.ToVersion);
+            return report;
+        }
+
         logger.LogWarning(
             "Subscriptions table migrated from layout {From} to {To}: read {Subscriptions} subscriptions, wrote {Entries} index entries, reconciled {Changed} written meanwhile, in {Elapsed}",
             report.FromVersion, report.ToVersion, report.Subscriptions, report.IndexEntries, report.ReconciledAfterChange, report.Elapsed);

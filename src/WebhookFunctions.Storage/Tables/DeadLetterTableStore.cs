@@ -13,6 +13,8 @@ namespace WebhookFunctions.Storage.Tables;
 /// queue in the account, and a table answers the listing, filter and replay queries directly.
 /// While dead letters expire (<see cref="RetentionOptions.DeadLetters"/>), each one's expiry schedule row is written
 /// before it; the sweeper removes it once it is past retention, unless it was dead-lettered again since.
+/// A delivery dead letter also schedules its event: one that left its schedule row to its delivery log
+/// (<see cref="SoleRecipientEvents"/>) may reach here without ever being logged, when its job hit the redelivery limit.
 /// </summary>
 internal sealed class DeadLetterTableStore(TableServiceClient tables, StorageNames names, ExpirySchedule? schedule, RetentionPolicy retention) : IDeadLetterStore
 {
@@ -29,9 +31,22 @@ internal sealed class DeadLetterTableStore(TableServiceClient tables, StorageNam
     {
         var deadLetteredAt = retention.TimeProvider.GetUtcNow();
         var entity = DeadLetterEntityMapper.ToEntity(deadLetter, deadLetteredAt);
-        if (schedule is not null && retention.DeadLettersExpire)
+        var rows = new List<ExpiryEntry>();
+        if (retention.DeadLettersExpire)
         {
-            await schedule.ScheduleAsync(ExpiryKind.DeadLetter, deadLetteredAt, DeadLetterEntityMapper.ScheduleKey(entity.PartitionKey, entity.RowKey), cancellationToken);
+            rows.Add(ExpirySchedule.Entry(ExpiryKind.DeadLetter, deadLetteredAt, DeadLetterEntityMapper.ScheduleKey(entity.PartitionKey, entity.RowKey)));
+        }
+
+        if (deadLetter.Stage == DeadLetterStage.Delivery)
+        {
+            // Dated now, after the event's acceptance: a row dated before it could come due while the event is young,
+            // be completed, and leave the event unscheduled. A later one only sweeps it later.
+            rows.Add(ExpirySchedule.Entry(ExpiryKind.Event, deadLetteredAt, deadLetter.EventId));
+        }
+
+        if (schedule is not null && rows.Count > 0)
+        {
+            await schedule.ScheduleAsync(rows, cancellationToken);
         }
 
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using WebhookFunctions.Engine;
 using WebhookFunctions.Engine.DeadLetters;
+using WebhookFunctions.Engine.Delivery;
+using WebhookFunctions.Engine.Events;
 using WebhookFunctions.Engine.Retention;
 using WebhookFunctions.IntegrationTests.Infrastructure;
 using WebhookFunctions.Storage;
@@ -29,12 +31,12 @@ public sealed class DeadLetterRetentionTests(AzuriteFixture azurite)
 
         Assert.Equal(new RemovedRecords(DeadLetters: 2), report.Removed);
         Assert.Equal(["evt-young sub-a"], await rig.ListedDeadLettersAsync());
-        Assert.Equal(["deadletter|20260115/sub-a|evt-young"], await rig.ScheduleRowsAsync());
+        Assert.Equal(["deadletter|20260115/sub-a|evt-young"], await rig.DeadLetterScheduleRowsAsync());
 
         rig.Clock.Advance(TimeSpan.FromDays(5));
         Assert.Equal(new RemovedRecords(DeadLetters: 1), (await rig.Sweeper(azurite).SweepAsync(CancellationToken.None)).Removed);
         Assert.Empty(await rig.ListedDeadLettersAsync());
-        Assert.Empty(await rig.ScheduleRowsAsync());
+        Assert.Empty(await rig.DeadLetterScheduleRowsAsync());
     }
 
     [Fact]
@@ -90,7 +92,7 @@ public sealed class DeadLetterRetentionTests(AzuriteFixture azurite)
 
         Assert.Equal(new RemovedRecords(), report.Removed);
         Assert.Equal(["evt-1 sub-a"], await rig.ListedDeadLettersAsync());
-        Assert.Equal(["deadletter|20260115/sub-a|evt-1"], await rig.ScheduleRowsAsync()); // The first day's row named nothing expired and is gone.
+        Assert.Equal(["deadletter|20260115/sub-a|evt-1"], await rig.DeadLetterScheduleRowsAsync()); // The first day's row named nothing expired and is gone.
     }
 
     [Fact]
@@ -103,7 +105,7 @@ public sealed class DeadLetterRetentionTests(AzuriteFixture azurite)
         var report = await rig.Sweeper(azurite).SweepAsync(CancellationToken.None);
 
         Assert.Equal(new RemovedRecords(), report.Removed);
-        Assert.Empty(await rig.ScheduleRowsAsync());
+        Assert.Empty(await rig.DeadLetterScheduleRowsAsync());
         Assert.Equal(["evt-1 sub-a"], await rig.ListedDeadLettersAsync());
     }
 
@@ -116,13 +118,35 @@ public sealed class DeadLetterRetentionTests(AzuriteFixture azurite)
 
         rig.Options.DeadLetters = Kept;
         await rig.DeadLetterAsync("evt-scheduled");
-        Assert.Equal(["deadletter|20260110/sub-a|evt-scheduled"], await rig.ScheduleRowsAsync());
+        Assert.Equal(["deadletter|20260110/sub-a|evt-scheduled"], await rig.DeadLetterScheduleRowsAsync());
         rig.Clock.Advance(TimeSpan.FromDays(8));
         var report = await rig.Sweeper(azurite).SweepAsync(CancellationToken.None);
 
         Assert.Equal(new RemovedRecords(DeadLetters: 2), report.Removed);
         Assert.Equal(2, report.Backfilled); // Both read by the backfill; evt-kept had no row until then.
         Assert.Empty(await rig.ListedDeadLettersAsync());
+    }
+
+    [Fact]
+    public async Task A_sole_recipient_event_whose_job_hit_the_redelivery_limit_unlogged_is_still_swept()
+    {
+        var rig = await RetentionRig.CreateAsync(azurite);
+        var acceptedAt = rig.Clock.GetUtcNow();
+        await rig.Events.TryAddAsync(new WebhookEvent("evt-1", "order.created", acceptedAt, null, null, "{}"u8.ToArray(), null, AcceptedAt: acceptedAt, SoleRecipient: "sub-a"), CancellationToken.None);
+        Assert.Empty(await rig.ScheduleRowsAsync());
+        rig.Clock.Advance(TimeSpan.FromHours(13)); // Past midnight: the row is dated when the job was given up.
+        var job = new DeliveryJob("evt-1", "order.created", ["sub-a"], 1, null);
+
+        foreach (var deadLetter in RedeliveryLimitDeadLetters.For(job, "received 21 times without being completed", acceptedAt, rig.Clock.GetUtcNow()))
+        {
+            await rig.DeadLetters.AddAsync(deadLetter, CancellationToken.None);
+        }
+
+        Assert.Equal(["event|20260111/evt-1"], await rig.ScheduleRowsAsync());
+        rig.Clock.Advance(TimeSpan.FromDays(31));
+        var report = await rig.Sweeper(azurite).SweepAsync(CancellationToken.None);
+        Assert.Equal(1, report.Removed.Events);
+        Assert.Empty(await rig.RowsAsync(rig.Storage.Names.EventsTable));
     }
 
     [Fact]
@@ -145,7 +169,7 @@ public sealed class DeadLetterRetentionTests(AzuriteFixture azurite)
 
         var expiry = services.GetRequiredService<Azure.Data.Tables.TableServiceClient>().GetTableClient(new StorageNames(prefix).ExpiryTable);
         var rows = new List<string>();
-        await foreach (var entity in expiry.QueryAsync<Azure.Data.Tables.TableEntity>())
+        await foreach (var entity in expiry.QueryAsync<Azure.Data.Tables.TableEntity>($"PartitionKey ge 'deadletter|' and PartitionKey lt 'deadletter}}'"))
         {
             rows.Add($"{entity.PartitionKey}/{entity.RowKey}");
         }

@@ -114,6 +114,9 @@ internal sealed class RetentionRig
         [.. (await DeadLetters.ListAsync(new DeadLetterFilter(), 100, null, CancellationToken.None)).Items.Select(d => $"{d.EventId} {d.SubscriptionId}").Order(StringComparer.Ordinal)];
 
     /// <summary>The expiry schedule's rows, as "PartitionKey/RowKey", without the backfill's checkpoints.</summary>
+    public async Task<List<string>> DeadLetterScheduleRowsAsync() =>
+        [.. (await ScheduleRowsAsync()).Where(r => r.StartsWith("deadletter|", StringComparison.Ordinal))];
+
     public async Task<List<string>> ScheduleRowsAsync() =>
         [.. (await RowsAsync(Storage.Names.ExpiryTable)).Where(r => !r.StartsWith(ScheduleBackfill.CheckpointPartition + "/", StringComparison.Ordinal))];
 

@@ -107,6 +107,13 @@ internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClie
             await payloads.GetBlobClient(oldBlob).DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
         }
 
+        if (SoleRecipientEvents.KeyOf(existing.Value) is { } loggedBySubscriptionAlone)
+        {
+            // Its key derives from the row just replaced, so the sweep could no longer find it; the rest of the old
+            // event's log derives from its by-event rows, which stay for the sweep.
+            await PartitionDeleter.DeleteAsync(tables.GetTableClient(names.SubscriptionDeliveriesTable), [loggedBySubscriptionAlone], CancellationToken.None);
+        }
+
         return true;
     }
 

@@ -218,5 +218,21 @@ public sealed class RetentionSweeperTests(AzuriteFixture azurite)
         Assert.Equal(2, (await rig.RowsAsync(rig.Storage.Names.SubscriptionDeliveriesTable)).Count);
     }
 
+    [Fact]
+    public async Task An_expired_sole_recipient_event_id_used_again_before_the_sweep_leaves_none_of_its_old_log()
+    {
+        var rig = await RetentionRig.CreateAsync(azurite);
+        await rig.PublishToSoleRecipientAsync("evt-1", "sub-a");
+        rig.Clock.Advance(TimeSpan.FromDays(31));
+
+        await rig.PublishToSoleRecipientAsync("evt-1", "sub-b");
+        var report = await rig.Sweeper(azurite).SweepAsync(CancellationToken.None);
+
+        Assert.Equal(new RemovedRecords(DeliveryLogEntries: 1), report.Removed); // The old attempt 2; the replace took attempt 1.
+        Assert.Equal(["by-event evt-1 sub-b #1", "by-event evt-1 sub-b #2", "by-subscription evt-1 sub-b #1", "by-subscription evt-1 sub-b #2", "event evt-1"],
+            await rig.VisibleAsync(["evt-1"], ["sub-a", "sub-b"]));
+        Assert.All(await rig.RowsAsync(rig.Storage.Names.SubscriptionDeliveriesTable), row => Assert.StartsWith("sub-b/", row, StringComparison.Ordinal));
+    }
+
     private static byte[] LargeJson(int size) => System.Text.Encoding.UTF8.GetBytes("{\"blob\":\"" + new string('x', size - 11) + "\"}");
 }

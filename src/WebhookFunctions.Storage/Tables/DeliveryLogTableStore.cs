@@ -40,11 +40,12 @@ internal sealed class DeliveryLogTableStore(TableServiceClient tables, StorageNa
             .Select(a => ExpirySchedule.Entry(ExpiryKind.Event, a.At, a.EventId));
         var scheduleRows = unknownEvents.Concat(SoleRecipientEvents.ScheduleOf(attempts)).Distinct().ToList();
 
+        var loggedAlone = attempts.Where(SoleRecipientEvents.IsLoggedBySubscriptionAlone).ToList();
         var loggedTwice = attempts.Where(a => !SoleRecipientEvents.IsLoggedBySubscriptionAlone(a)).ToList();
         var eventEntities = loggedTwice.Select(a => DeliveryAttemptEntityMapper.ToEntity(a, a.EventId, DeliveryAttemptEntityMapper.ByEventRowKey(a)));
         var subscriptionEntities = loggedTwice
             .Select(a => DeliveryAttemptEntityMapper.ToEntity(a, a.SubscriptionId, DeliveryAttemptEntityMapper.BySubscriptionRowKey(a)))
-            .Concat(attempts.Where(SoleRecipientEvents.IsLoggedBySubscriptionAlone).Select(SoleRecipientEvents.ToEntity));
+            .Concat(loggedAlone.Select(SoleRecipientEvents.ToEntity));
         await Task.WhenAll(
             scheduleRows.Count == 0 ? Task.CompletedTask : schedule.ScheduleWithDeliveryLogAsync(scheduleRows, cancellationToken),
             loggedTwice.Count == 0 ? Task.CompletedTask : byEventWriter.UpsertAsync(eventEntities, cancellationToken),

@@ -20,6 +20,7 @@ internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClie
     public const string RowKey = "";
     private readonly TableClient table = tables.GetTableClient(names.EventsTable);
     private readonly BlobContainerClient payloads = blobs.GetBlobContainerClient(names.EventPayloadsContainer);
+    private readonly TableClient subscriptionDeliveries = tables.GetTableClient(names.SubscriptionDeliveriesTable);
 
     /// <summary>When the stored event was accepted; events stored before acceptance was recorded count from their last change.</summary>
     public static DateTimeOffset AcceptedAt(TableEntity entity) =>
@@ -111,7 +112,7 @@ internal sealed class EventTableStore(TableServiceClient tables, BlobServiceClie
         {
             // Its key derives from the row just replaced, so the sweep could no longer find it; the rest of the old
             // event's log derives from its by-event rows, which stay for the sweep.
-            await PartitionDeleter.DeleteAsync(tables.GetTableClient(names.SubscriptionDeliveriesTable), [loggedBySubscriptionAlone], CancellationToken.None);
+            await PartitionDeleter.DeleteAsync(subscriptionDeliveries, [loggedBySubscriptionAlone], CancellationToken.None);
         }
 
         return true;

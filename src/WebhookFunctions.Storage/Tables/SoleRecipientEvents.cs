@@ -33,8 +33,7 @@ internal static class SoleRecipientEvents
     public static IEnumerable<ExpiryEntry> ScheduleOf(IEnumerable<DeliveryAttempt> attempts) =>
         attempts
             .Where(a => a is { ToSoleRecipient: true, EventAcceptedAt: not null })
-            .Select(a => ExpirySchedule.Entry(ExpiryKind.Event, a.EventAcceptedAt!.Value, a.EventId))
-            .Distinct();
+            .Select(a => ExpirySchedule.Entry(ExpiryKind.Event, a.EventAcceptedAt!.Value, a.EventId));
 
     public static bool IsLoggedBySubscriptionAlone(DeliveryAttempt attempt) =>
         attempt is { ToSoleRecipient: true, Attempt: 1, EventAcceptedAt: { } acceptedAt }
